@@ -1,0 +1,207 @@
+"""The article model: one Markdown file of the knowledge base, with its front matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kb_builder.frontmatter import FrontMatter, FrontMatterError, split_front_matter
+from kb_builder.markdown_text import Heading, headings, plain_text
+from kb_builder.placeholders import fill
+from search.documents import Document
+
+__all__ = ["DEFAULT_SECTIONS", "Article", "load_articles", "to_documents"]
+
+DEFAULT_SECTIONS = ("whm", "cpanel", "email", "hosting", "security", "support")
+
+
+@dataclass
+class Article:
+    """One Markdown file under ``docs/``: an article, a section landing page or another page."""
+
+    rel_path: str
+    """Path relative to ``docs/``, with forward slashes: ``email/quota.md``."""
+    shown_path: str
+    """The path printed in problems: ``docs/email/quota.md``."""
+    text: str
+    sections: tuple[str, ...] = DEFAULT_SECTIONS
+
+    @functools.cached_property
+    def _parsed(self) -> FrontMatter | FrontMatterError:
+        try:
+            return split_front_matter(self.text)
+        except FrontMatterError as e:
+            return e
+
+    @property
+    def front(self) -> FrontMatter | None:
+        parsed = self._parsed
+        return parsed if isinstance(parsed, FrontMatter) else None
+
+    @property
+    def front_error(self) -> FrontMatterError | None:
+        parsed = self._parsed
+        return parsed if isinstance(parsed, FrontMatterError) else None
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.front.data if self.front else {}
+
+    @property
+    def body(self) -> str:
+        return self.front.body if self.front else self.text
+
+    @property
+    def body_start(self) -> int:
+        return self.front.body_start if self.front else 1
+
+    # -- where the file stands ------------------------------------------------------------
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return PurePosixPath(self.rel_path).parts
+
+    @property
+    def section(self) -> str | None:
+        """The section folder, when the file is directly inside one."""
+        parts = self.parts
+        return parts[0] if len(parts) == 2 and parts[0] in self.sections else None
+
+    @property
+    def is_landing_page(self) -> bool:
+        return len(self.parts) == 2 and self.parts[1] == "index.md" and self.section is not None
+
+    @property
+    def is_home(self) -> bool:
+        return self.rel_path == "index.md"
+
+    @property
+    def is_article(self) -> bool:
+        """Everything but landing pages, the home page and the tags page is an article."""
+        return not (self.is_landing_page or self.is_home or self.rel_path == "tags.md")
+
+    @property
+    def url(self) -> str:
+        """The page's URL relative to the site root (MkDocs' directory URLs)."""
+        path = PurePosixPath(self.rel_path)
+        if path.name == "index.md":
+            parent = str(path.parent)
+            return "" if parent == "." else parent + "/"
+        return str(path.with_suffix("")) + "/"
+
+    # -- front matter, with the schema's defaults ----------------------------------------
+
+    def _str(self, key: str, default: str = "") -> str:
+        value = self.meta.get(key)
+        return value.strip() if isinstance(value, str) else default
+
+    def _list(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if not isinstance(value, list):
+            return ()
+        return tuple(str(v).strip() for v in value if isinstance(v, str | int | float))
+
+    @property
+    def title(self) -> str:
+        return self._str("title") or PurePosixPath(self.rel_path).stem.replace("-", " ").title()
+
+    @property
+    def summary(self) -> str:
+        return self._str("summary")
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self._list("tags")
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        return self._list("keywords")
+
+    @property
+    def related(self) -> tuple[str, ...]:
+        return self._list("related")
+
+    @property
+    def audience(self) -> str:
+        return self._str("audience", "both")
+
+    @property
+    def draft(self) -> bool:
+        return self.meta.get("draft") is True
+
+    @property
+    def search_boost(self) -> float:
+        value = self.meta.get("search_boost", 1.0)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        return float(value) if ok else 1.0
+
+    @property
+    def last_reviewed(self) -> dt.date | None:
+        value = self.meta.get("last_reviewed")
+        return value if isinstance(value, dt.date) else None
+
+    @functools.cached_property
+    def headings(self) -> list[Heading]:
+        return headings(self.body)
+
+    def to_document(self, extra: Mapping[str, Any]) -> Document:
+        """The article as plain text for the search index."""
+        return Document(
+            path=self.rel_path,
+            url=self.url,
+            title=self.title,
+            summary=self.summary,
+            body=plain_text(fill(self.body, extra)),
+            section=self.section or "",
+            headings=tuple(fill(h.text, extra) for h in self.headings),
+            keywords=self.keywords,
+            tags=self.tags,
+            audience=self.audience,
+            boost=self.search_boost,
+            related=self.related,
+        )
+
+
+def load_articles(
+    docs_dir: str | os.PathLike[str],
+    *,
+    sections: Iterable[str] = DEFAULT_SECTIONS,
+    shown_prefix: str | None = None,
+) -> list[Article]:
+    """Every Markdown file under ``docs_dir``, sorted by path."""
+    root = Path(docs_dir)
+    if shown_prefix is None:
+        shown_prefix = _shown_prefix(root)
+    sections = tuple(sections)
+    articles = []
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in PurePosixPath(rel).parts):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        articles.append(Article(rel, f"{shown_prefix}{rel}", text, sections))
+    return articles
+
+
+def _shown_prefix(root: Path) -> str:
+    try:
+        rel = os.path.relpath(root.resolve(), Path.cwd())
+    except ValueError:  # another drive on Windows
+        rel = str(root.resolve())
+    return "" if rel == "." else Path(rel).as_posix().rstrip("/") + "/"
+
+
+def to_documents(
+    articles: Iterable[Article], extra: Mapping[str, Any], *, include_drafts: bool = False
+) -> list[Document]:
+    """The published articles (not landing pages) as search documents."""
+    return [
+        a.to_document(extra)
+        for a in articles
+        if a.is_article and a.front is not None and (include_drafts or not a.draft)
+    ]

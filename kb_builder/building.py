@@ -1,0 +1,60 @@
+"""Build and check a site from its loaded MkDocs configuration (what ``kb`` calls)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kb_builder.articles import DEFAULT_SECTIONS
+from kb_builder.problems import Problem
+from kb_builder.site import Site
+
+__all__ = ["BuildFailed", "build_site", "check_site"]
+
+
+class BuildFailed(RuntimeError):
+    """The build stopped; the previous site/ and index are untouched."""
+
+
+def build_site(config: Any) -> None:
+    """``mkdocs build`` with the plugin lifecycle that ``mkdocs build`` runs around it."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    except (Abort, MkDocsException) as e:
+        raise BuildFailed(f"Build failed, previous site kept: {e}") from e
+    finally:
+        config.plugins.on_shutdown()
+
+
+def check_site(config: Any, paths: Iterable[Path] = (), *, include_drafts: bool = True
+               ) -> list[Problem]:
+    """Problems of the whole knowledge base, or only of the files under ``paths``."""
+    plugin = config.plugins.get("kb")
+    site = Site.load(
+        config.docs_dir,
+        sections=plugin.config.sections if plugin else DEFAULT_SECTIONS,
+        extra=config.extra,
+        nav=config.nav,
+        review_after_days=plugin.config.review_after_days if plugin else 365,
+        include_drafts=include_drafts,
+    )
+    problems = site.check()
+    wanted = [Path(p).resolve() for p in paths]
+    if not wanted:
+        return problems
+    docs = Path(config.docs_dir).resolve()
+
+    def selected(problem: Problem) -> bool:
+        rel = problem.path.split("/", 1)[-1] if "/" in problem.path else problem.path
+        for article in site.articles:
+            if article.shown_path == problem.path:
+                rel = article.rel_path
+        file = docs / rel
+        return any(file == w or w in file.parents for w in wanted)
+
+    return [p for p in problems if selected(p)]

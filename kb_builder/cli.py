@@ -1,0 +1,188 @@
+"""The ``kb`` command: parses options and calls one library function per command."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+__all__ = ["main"]
+
+log = logging.getLogger(__name__)
+
+CONFIG_OPTION = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="mkdocs.yml",
+    show_default=True,
+    help="The site's MkDocs configuration.",
+)
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    for name in ("mkdocs", "kb_builder", "search", "kb_api"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+        logger.propagate = False
+
+
+def _load(config_file: Path, **overrides: Any) -> Any:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    if not config_file.is_file():
+        raise click.ClickException(f"{config_file}: no such file (run kb in the site's folder)")
+    try:
+        return load_config(config_file=str(config_file), **overrides)
+    except ConfigurationError as e:
+        raise click.ClickException(f"{config_file}: {e}") from e
+
+
+@click.group()
+@click.version_option(package_name="hosting-kb")
+def main() -> None:
+    """Build, check, search and serve the hosting knowledge base."""
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("-s", "--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Output directory.")
+@click.option("-v", "--verbose", is_flag=True)
+def build(config_file: Path, strict: bool, site_dir: str | None, verbose: bool) -> None:
+    """Build the static site into site/ (replaced only when the build succeeds)."""
+    from kb_builder.building import BuildFailed, build_site
+
+    _setup_logging(verbose)
+    overrides: dict[str, Any] = {"strict": strict}
+    if site_dir:
+        overrides["site_dir"] = site_dir
+    try:
+        build_site(_load(config_file, **overrides))
+    except BuildFailed as e:
+        raise click.ClickException(str(e)) from e
+
+
+@main.command()
+@CONFIG_OPTION
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-s", "--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github: GitHub Actions annotations for pull-request checks.",
+)
+@click.option("--drafts/--no-drafts", default=True, show_default=True,
+              help="Check drafts as part of the site.")
+def check(config_file: Path, paths: tuple[Path, ...], strict: bool, fmt: str,
+          drafts: bool) -> None:
+    """Check articles without building: every problem, with file and line."""
+    from kb_builder.building import check_site
+    from kb_builder.problems import Severity, format_github, format_text
+
+    config = _load(config_file)
+    problems = check_site(config, paths, include_drafts=drafts)
+    for line in (format_github if fmt == "github" else format_text)(problems):
+        click.echo(line)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@main.command()
+@CONFIG_OPTION
+@click.argument("title")
+@click.option("--section", required=True, help="Section folder, e.g. email.")
+@click.option("--name", help="File name without .md (default: from the title).")
+@click.option("--summary", default="", help="One or two sentences for listings.")
+def new(config_file: Path, title: str, section: str, name: str | None, summary: str) -> None:
+    """Write a new article from the template (never overwrites)."""
+    from kb_builder.scaffold import ArticleExists, new_article
+
+    config = _load(config_file)
+    sections = config.plugins["kb"].config.sections if "kb" in config.plugins else []
+    if sections and section not in sections:
+        raise click.BadParameter(
+            f"expected one of {', '.join(sections)}, got {section!r}", param_hint="--section"
+        )
+    try:
+        path = new_article(Path(config.docs_dir), title, section, name=name, summary=summary)
+    except ArticleExists as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"Wrote {path}. Fill it in, then: kb check {path}")
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve on.")
+@click.option("--livereload/--no-livereload", default=True, show_default=True)
+@click.option("-v", "--verbose", is_flag=True)
+def serve(config_file: Path, dev_addr: str, livereload: bool, verbose: bool) -> None:
+    """Preview the site (drafts included) with live reload, and its API under /api."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    _setup_logging(verbose)
+    _load(config_file)  # fail early with a clear message
+    mkdocs_serve(config_file=str(config_file), livereload=livereload, dev_addr=dev_addr)
+
+
+def _read_jsonl(source: TextIO) -> Any:
+    for number, line in enumerate(source, start=1):
+        if line.strip():
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as e:
+                raise click.ClickException(f"line {number}: expected JSON, got {e.msg}") from e
+
+
+@main.command("search")
+@click.argument("query", required=False)
+@click.option("--section", help="Only this section.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--batch", type=click.File("r"), help="JSON Lines {id, query} ('-' = stdin).")
+@click.option("--index-dir", type=click.Path(path_type=Path), default=".kb/index",
+              show_default=True, envvar="KB_INDEX_DIR")
+def search_command(query: str | None, section: str | None, limit: int, as_json: bool,
+                   batch: TextIO | None, index_dir: Path) -> None:
+    """Search the knowledge base."""
+    import search
+
+    if (query is None) == (batch is None):
+        raise click.UsageError("give a QUERY or --batch FILE")
+    try:
+        kb = search.open_index(index_dir)
+    except search.IndexNotFound as e:
+        raise click.ClickException(f"{e} (run 'kb build' first)") from e
+    if batch is not None:
+        for item in _read_jsonl(batch):
+            results = kb.query(str(item.get("query", "")), limit=limit, section=section)
+            row = {"id": item.get("id"), "query": item.get("query"), **results.to_dict()}
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    assert query is not None
+    results = kb.query(query, limit=limit, section=section)
+    if as_json:
+        click.echo(json.dumps({"query": query, **results.to_dict()}, ensure_ascii=False))
+        return
+    if results.did_you_mean:
+        click.echo(f"Did you mean: {results.did_you_mean}")
+    if not results.hits:
+        click.echo("No results.")
+    for n, hit in enumerate(results.hits, start=1):
+        click.echo(f"{n:2}. {hit.title}  [{hit.path}]  {hit.score:.2f}")
+        click.echo(f"    {hit.summary}")

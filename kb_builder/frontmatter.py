@@ -1,0 +1,92 @@
+"""Split an article into YAML front matter and Markdown body, keeping line numbers.
+
+Authors fix problems by line, so every key remembers the line it was written on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+__all__ = ["FrontMatter", "FrontMatterError", "split_front_matter"]
+
+_FENCE = re.compile(r"^---[ \t]*$")
+
+
+class FrontMatterError(ValueError):
+    """The front matter is missing or is not valid YAML."""
+
+    def __init__(self, line: int, expected: str, got: str) -> None:
+        super().__init__(f"line {line}: expected {expected}, got {got}")
+        self.line = line
+        self.expected = expected
+        self.got = got
+
+
+@dataclass
+class FrontMatter:
+    """The parsed front matter of one file."""
+
+    data: dict[str, Any]
+    key_lines: dict[str, int] = field(default_factory=dict)
+    """1-based line of each top-level key in the file."""
+    body: str = ""
+    body_start: int = 1
+    """1-based line of the file where the body's first line stands."""
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key``, or of the front matter's opening line when it is absent."""
+        return self.key_lines.get(key, 1)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps ``YYYY-MM-DD`` as a date but nothing fancier (no timestamps)."""
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Parse ``text``; raise :class:`FrontMatterError` with a line number when it is broken."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        raise FrontMatterError(1, "a YAML front matter block opened by '---'", "no front matter")
+    for end in range(1, len(lines)):
+        if _FENCE.match(lines[end]):
+            break
+    else:
+        raise FrontMatterError(1, "a closing '---' line after the front matter", "none")
+    source = "\n".join(lines[1:end])
+    try:
+        node = yaml.compose(source, Loader=_Loader)
+        data = yaml.load(source, Loader=_Loader) if node is not None else {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = 2 + (mark.line if mark is not None else 0)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise FrontMatterError(line, "valid YAML", repr(problem)) from e
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise FrontMatterError(2, "a mapping of keys to values", _describe_type(data))
+    key_lines = {
+        str(k.value): 2 + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+    }
+    data = {str(k): v for k, v in data.items()}
+    return FrontMatter(
+        data=data,
+        key_lines=key_lines,
+        body="\n".join(lines[end + 1 :]),
+        body_start=end + 2,
+    )
+
+
+def _describe_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)

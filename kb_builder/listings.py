@@ -1,0 +1,108 @@
+"""HTML the plugin adds to pages: section listings, the home page's sections, related
+articles. Everything taken from articles is escaped; nothing here knows about MkDocs events.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mkdocs.utils import get_relative_url
+
+from kb_builder.articles import Article
+
+__all__ = ["Entry", "entry_list", "related_block", "section_sidebar", "sections_grid"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a listing: a page with its title and summary."""
+
+    url: str
+    title: str
+    summary: str = ""
+    note: str = ""
+
+    @classmethod
+    def of(cls, article: Article, note: str = "") -> Entry:
+        return cls(article.url, article.title, article.summary, note)
+
+
+def _href(from_url: str, to_url: str) -> str:
+    return html.escape(get_relative_url(to_url or ".", from_url or "."), quote=True)
+
+
+def entry_list(entries: Sequence[Entry], from_url: str, *, css_class: str) -> str:
+    """A ``<ul>`` of links with summaries."""
+    items = []
+    for e in entries:
+        summary = f'<span class="kb-summary">{html.escape(e.summary)}</span>' if e.summary else ""
+        note = f' <span class="kb-note">{html.escape(e.note)}</span>' if e.note else ""
+        items.append(
+            f'<li><a href="{_href(from_url, e.url)}">{html.escape(e.title)}</a>{note}{summary}</li>'
+        )
+    return f'<ul class="kb-listing {css_class}">' + "".join(items) + "</ul>"
+
+
+def _block(heading: str, body: str, css_class: str) -> str:
+    # Blank lines around raw HTML keep Python-Markdown from wrapping it in <p>.
+    return (
+        f'\n\n<section class="kb-block {css_class}">'
+        f'<h2 class="kb-block__title">{html.escape(heading)}</h2>{body}</section>\n\n'
+    )
+
+
+def section_listing(articles: Sequence[Article], page: Article) -> str:
+    """A landing page's list of its section's articles, by title."""
+    entries = [Entry.of(a) for a in sorted(articles, key=lambda a: a.title.casefold())]
+    noun = "article" if len(entries) == 1 else "articles"
+    return _block(
+        f"{len(entries)} {noun} in this section",
+        entry_list(entries, page.url, css_class="kb-section-listing"),
+        "kb-block--section",
+    )
+
+
+def sections_grid(landing_pages: Sequence[tuple[Article, int]], page: Article) -> str:
+    """The home page's list of sections with their article counts."""
+    entries = [
+        Entry(lp.url, lp.title, lp.summary, f"({n} {'article' if n == 1 else 'articles'})")
+        for lp, n in landing_pages
+    ]
+    return _block("Browse by topic", entry_list(entries, page.url, css_class="kb-sections"),
+                  "kb-block--sections")
+
+
+def related_block(related: Sequence[Article], page: Article) -> str:
+    if not related:
+        return ""
+    return _block(
+        "Related articles",
+        entry_list([Entry.of(a) for a in related], page.url, css_class="kb-related"),
+        "kb-block--related",
+    )
+
+
+def section_sidebar(
+    siblings: Sequence[Article], landing: Article | None, page: Article, total: int
+) -> str:
+    """A bounded list of the section's other articles, with a link to all of them."""
+    if not siblings:
+        return ""
+    body = entry_list([Entry(a.url, a.title) for a in siblings], page.url,
+                      css_class="kb-section-more")
+    if landing is not None and total > len(siblings):
+        body += (
+            f'<p class="kb-all"><a href="{_href(page.url, landing.url)}">'
+            f"All {total} articles in {html.escape(landing.title)}</a></p>"
+        )
+    title = f"More in {landing.title}" if landing is not None else "More in this section"
+    return _block(title, body, "kb-block--more")
+
+
+def list_block(heading: str, entries: Sequence[Entry], page: Article, css_class: str) -> str:
+    """A titled list, e.g. "Most viewed" or "Recently updated"."""
+    if not entries:
+        return ""
+    return _block(heading, entry_list(entries, page.url, css_class=css_class), css_class)

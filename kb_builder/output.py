@@ -1,0 +1,83 @@
+"""Replace a build output directory in one step, so readers never see half a site.
+
+The build writes into a fresh sibling directory; :func:`replace_dir` then swaps it with the
+live one. On Linux the swap is a single ``renameat2(RENAME_EXCHANGE)``; elsewhere it is two
+renames, and :func:`recover` puts the last good output back if a crash fell between them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["make_staging_dir", "recover", "remove_stale_staging", "replace_dir"]
+
+log = logging.getLogger(__name__)
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_STAGING_PREFIX = ".staging-"
+_OLD_SUFFIX = ".previous"
+
+
+def _renameat2() -> object | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is not None:
+        fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        fn.restype = ctypes.c_int
+    return fn
+
+
+def make_staging_dir(final: Path) -> Path:
+    """A new empty directory beside ``final`` (same file system, so the swap is a rename)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{final.name}-", dir=final.parent))
+
+
+def remove_stale_staging(final: Path) -> None:
+    """Delete staging directories that a killed build left behind."""
+    if not final.parent.is_dir():
+        return
+    for stale in final.parent.glob(f"{_STAGING_PREFIX}{final.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def recover(final: Path) -> None:
+    """If a crash fell between the two renames of the fallback swap, restore the old output."""
+    previous = final.with_name(final.name + _OLD_SUFFIX)
+    if previous.is_dir() and not final.exists():
+        os.replace(previous, final)
+        log.warning("Restored %s from an interrupted build", final)
+    elif previous.is_dir():
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def replace_dir(staging: Path, final: Path) -> None:
+    """Make ``staging`` the new ``final``; the old ``final`` is deleted afterwards."""
+    if not final.exists():
+        os.replace(staging, final)
+        return
+    fn = _renameat2()
+    if fn is not None:
+        rc = fn(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(final), _RENAME_EXCHANGE)
+        if rc == 0:
+            shutil.rmtree(staging, ignore_errors=True)  # now holds the old output
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(err, os.strerror(err), str(final))
+    previous = final.with_name(final.name + _OLD_SUFFIX)
+    shutil.rmtree(previous, ignore_errors=True)
+    os.replace(final, previous)
+    os.replace(staging, final)
+    shutil.rmtree(previous, ignore_errors=True)

@@ -1,0 +1,35 @@
+"""``{{ extra.company }}``-style placeholders, filled from ``extra:`` in ``mkdocs.yml``.
+
+Articles never name the hosting company, so another host can reuse them unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["PLACEHOLDER", "fill", "unknown_placeholders"]
+
+PLACEHOLDER = re.compile(r"\{\{\s*extra\.([A-Za-z_][\w]*)\s*\}\}")
+
+
+def fill(text: str, extra: Mapping[str, Any]) -> str:
+    """Replace every known placeholder; unknown ones stay visible (and ``kb check`` flags them)."""
+
+    def value(m: re.Match[str]) -> str:
+        v = extra.get(m.group(1))
+        return m.group(0) if v is None or isinstance(v, dict | list) else str(v)
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def unknown_placeholders(text: str, extra: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """(1-based line, placeholder) for each placeholder with no string value in ``extra``."""
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for m in PLACEHOLDER.finditer(line):
+            v = extra.get(m.group(1))
+            if v is None or isinstance(v, dict | list):
+                found.append((number, m.group(0)))
+    return found

@@ -1,0 +1,205 @@
+"""The ``kb`` MkDocs plugin: wires MkDocs events to the objects that do the work."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from kb_builder import listings, output
+from kb_builder.articles import Article
+from kb_builder.config import KnowledgeBaseConfig
+from kb_builder.indexing import StagedIndex
+from kb_builder.placeholders import fill
+from kb_builder.problems import Severity
+from kb_builder.site import Site
+
+__all__ = ["KnowledgeBasePlugin"]
+
+log = get_plugin_logger(__name__)
+
+ASSETS_DIR = Path(__file__).parent / "assets"
+ASSETS_URI = "assets/kb"
+
+
+class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
+    """Validates articles, generates listings and related articles, builds the search index."""
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.site: Site | None = None
+        self.index: StagedIndex | None = None
+        self.related: dict[str, list[str]] = {}
+        self._final_site: Path | None = None
+        self._staging_site: Path | None = None
+        self._succeeded = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    @property
+    def is_serve(self) -> bool:
+        return self.command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._succeeded = False
+        if self.config.atomic and not self.is_serve:
+            final = Path(config.site_dir)
+            output.recover(final)
+            output.remove_stale_staging(final)
+            self._final_site = final
+            self._staging_site = output.make_staging_dir(final)
+            config.site_dir = str(self._staging_site)
+        if self.config.widgets:
+            for asset in sorted(ASSETS_DIR.iterdir()):
+                uri = f"{ASSETS_URI}/{asset.name}"
+                if asset.suffix == ".css" and uri not in config.extra_css:
+                    config.extra_css.append(uri)
+                elif asset.suffix == ".js" and uri not in [str(s) for s in config.extra_javascript]:
+                    config.extra_javascript.append(uri)  # type: ignore[arg-type]
+        return config
+
+    def index_dir(self, config: MkDocsConfig) -> Path:
+        base = Path(config.config_file_path or ".").resolve().parent
+        path = base / self.config.index_dir
+        # Previews include drafts: keep them out of the index that production serves.
+        return path.with_name(path.name + "-preview") if self.is_serve else path
+
+    # -- reading and checking --------------------------------------------------------------
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        self.site = site = Site.load(
+            config.docs_dir,
+            sections=self.config.sections,
+            extra=config.extra,
+            nav=config.nav,
+            review_after_days=self.config.review_after_days,
+            include_drafts=self.is_serve,
+        )
+        problems = site.check()
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        for p in problems:
+            (log.error if p.severity is Severity.ERROR else log.warning)(str(p))
+        if errors:
+            raise PluginError(
+                f"{len(errors)} problem(s) in articles; run 'kb check' to list them again"
+            )
+        by_path = site.by_path
+        for file in files.documentation_pages():
+            article = by_path.get(file.src_uri)
+            if article is not None and article.draft:
+                file.inclusion = InclusionLevel.DRAFT
+            elif article is not None and article.is_article and file.src_uri not in site.nav:
+                # Articles are reached through section listings, not the nav (it must not
+                # grow with the article count), so MkDocs need not report them.
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+        if self.config.widgets:
+            for asset in sorted(ASSETS_DIR.iterdir()):
+                files.append(
+                    File.generated(config, f"{ASSETS_URI}/{asset.name}", abs_src_path=str(asset))
+                )
+        return files
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        assert self.site is not None
+        if self.config.search_index:
+            if self.index is not None:
+                self.index.discard()
+            self.index = StagedIndex(self.index_dir(config), self.site.documents())
+            self.related = {
+                d.path: self.index.related(d.path, limit=self.config.related_limit)
+                for d in self.index.documents
+            }
+        return nav
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        assert self.site is not None
+        article = self.site.by_path.get(page.file.src_uri)
+        markdown = fill(markdown, config.extra)
+        if article is None:
+            return markdown
+        if article.is_home:
+            return markdown + self._home_blocks(article)
+        if article.is_landing_page and article.section:
+            return markdown + listings.section_listing(
+                self.site.section_articles(article.section), article
+            )
+        if article.is_article:
+            return markdown + self._article_blocks(article)
+        return markdown
+
+    def _home_blocks(self, home: Article) -> str:
+        assert self.site is not None
+        sections = []
+        for name in self.config.sections:
+            landing = self.site.landing_page(name)
+            if landing is not None:
+                sections.append((landing, len(self.site.section_articles(name))))
+        return listings.sections_grid(sections, home)
+
+    def _article_blocks(self, article: Article) -> str:
+        assert self.site is not None
+        by_path = self.site.by_path
+        chosen: list[Article] = []
+        for path in [*article.related, *self.related.get(article.rel_path, [])]:
+            other = by_path.get(path)
+            if other is not None and other is not article and other not in chosen:
+                if self.site.include_drafts or not other.draft:
+                    chosen.append(other)
+        blocks = listings.related_block(chosen[: max(self.config.related_limit,
+                                                     len(article.related))], article)
+        if article.section:
+            siblings = [a for a in self.site.section_articles(article.section) if a is not article]
+            blocks += listings.section_sidebar(
+                siblings[: self.config.section_sidebar_limit],
+                self.site.landing_page(article.section),
+                article,
+                len(siblings) + 1,
+            )
+        return blocks
+
+    # -- publishing ------------------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._succeeded = True
+        if self.is_serve and self.index is not None:
+            self.index.commit()
+            self.index = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._succeeded = False
+        self._discard()
+
+    def on_shutdown(self) -> None:
+        # MkDocs counts --strict warnings only after on_post_build, so publish here,
+        # once the build as a whole has been declared good.
+        if not self._succeeded:
+            self._discard()
+            return
+        if self.index is not None:
+            self.index.commit()
+            self.index = None
+        if self._staging_site is not None and self._final_site is not None:
+            output.replace_dir(self._staging_site, self._final_site)
+            log.info("Site published to %s", self._final_site)
+            self._staging_site = None
+
+    def _discard(self) -> None:
+        if self.index is not None:
+            self.index.discard()
+            self.index = None
+        if self._staging_site is not None:
+            shutil.rmtree(self._staging_site, ignore_errors=True)
+            self._staging_site = None

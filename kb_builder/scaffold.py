@@ -1,0 +1,56 @@
+"""``kb new``: a new article from the template, never over an existing file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+__all__ = ["ArticleExists", "new_article", "slugify"]
+
+TEMPLATE = Path(__file__).parent / "templates" / "article.md"
+
+
+class ArticleExists(FileExistsError):
+    """The article's file is already there; ``kb new`` never overwrites."""
+
+
+def slugify(title: str) -> str:
+    """``Setting up an autoresponder`` → ``setting-up-an-autoresponder``."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "article"
+
+
+def _yaml_string(value: str) -> str:
+    # Double-quoted YAML: safe for any title, including ':' and '#'.
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def new_article(
+    docs_dir: Path,
+    title: str,
+    section: str,
+    *,
+    name: str | None = None,
+    summary: str = "",
+    owner: str = "support-team",
+    today: dt.date | None = None,
+) -> Path:
+    """Write ``docs/<section>/<name>.md`` from the template and return its path."""
+    path = docs_dir / section / f"{name or slugify(title)}.md"
+    text = TEMPLATE.read_text(encoding="utf-8").format(
+        title=_yaml_string(title),
+        summary=_yaml_string(summary or f"TODO: one or two sentences on {title.lower()}."),
+        section=section,
+        today=(today or dt.date.today()).isoformat(),
+        owner=_yaml_string(owner),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as f:
+            f.write(text)
+    except FileExistsError as e:
+        raise ArticleExists(f"{path} already exists; choose another title or --name") from e
+    return path

@@ -1,0 +1,112 @@
+"""The knowledge base as the builder and ``kb check`` see it: articles plus site settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kb_builder.articles import Article, load_articles, to_documents
+from kb_builder.checks import CheckOptions, check_articles
+from kb_builder.problems import Problem
+from search.documents import Document
+
+__all__ = ["Site", "nav_paths"]
+
+
+def nav_paths(nav: Any) -> frozenset[str]:
+    """Every Markdown path named in an MkDocs ``nav`` setting."""
+    found: set[str] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            if item.endswith(".md"):
+                found.add(item)
+        elif isinstance(item, Mapping):
+            for v in item.values():
+                walk(v)
+        elif isinstance(item, list):
+            for v in item:
+                walk(v)
+
+    walk(nav)
+    return frozenset(found)
+
+
+@dataclass
+class Site:
+    """Articles of one ``docs/`` folder, with what the checks and listings need."""
+
+    docs_dir: Path
+    articles: list[Article]
+    sections: tuple[str, ...]
+    extra: Mapping[str, Any]
+    nav: frozenset[str]
+    review_after_days: int
+    include_drafts: bool
+    other_files: tuple[str, ...] = ()
+
+    @classmethod
+    def load(
+        cls,
+        docs_dir: str | os.PathLike[str],
+        *,
+        sections: Iterable[str],
+        extra: Mapping[str, Any] | None = None,
+        nav: Any = None,
+        review_after_days: int = 365,
+        include_drafts: bool = False,
+    ) -> Site:
+        root = Path(docs_dir)
+        sections = tuple(sections)
+        others = tuple(
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*")
+            if p.is_file() and p.suffix != ".md"
+        )
+        return cls(
+            docs_dir=root,
+            articles=load_articles(root, sections=sections),
+            sections=sections,
+            extra=dict(extra or {}),
+            nav=nav_paths(nav),
+            review_after_days=review_after_days,
+            include_drafts=include_drafts,
+            other_files=others,
+        )
+
+    @property
+    def by_path(self) -> dict[str, Article]:
+        return {a.rel_path: a for a in self.articles}
+
+    def published(self) -> list[Article]:
+        """Articles and pages that are part of this build."""
+        return [a for a in self.articles if self.include_drafts or not a.draft]
+
+    def check(self) -> list[Problem]:
+        options = CheckOptions(
+            extra=self.extra,
+            nav_paths=self.nav,
+            review_after_days=self.review_after_days,
+            include_drafts=self.include_drafts,
+        )
+        return check_articles(self.articles, options, other_files=self.other_files)
+
+    def landing_page(self, section: str) -> Article | None:
+        return self.by_path.get(f"{section}/index.md")
+
+    def section_articles(self, section: str) -> list[Article]:
+        """The section's published articles, by title."""
+        return sorted(
+            (a for a in self.published() if a.is_article and a.section == section),
+            key=lambda a: a.title.casefold(),
+        )
+
+    def documents(self) -> list[Document]:
+        return to_documents(
+            (a for a in self.articles if a.front is not None),
+            self.extra,
+            include_drafts=self.include_drafts,
+        )

@@ -1,0 +1,355 @@
+"""Text analysis shared by indexing and querying.
+
+One pipeline turns article text and query text into index terms:
+
+1. **Tokenizing** keeps identifiers whole *and* split: ``php.ini`` gives ``php.ini``,
+   ``php`` and ``ini``; ``ERR_TOO_MANY_REDIRECTS`` gives the whole code and its words;
+   ``5.1.1`` and ``5.7.26`` stay whole (their parts mean nothing alone); ``e-mail``
+   gives ``email`` as well as ``e`` and ``mail``; ``#1045`` gives ``1045``.
+2. **Folding**: lower case, accents removed (``café`` -> ``cafe``), apostrophes dropped
+   (``don't`` -> ``dont``, ``Let's`` -> ``let``).
+3. **Stemming** (Porter2) of words; identifiers and numbers are kept as they are.
+4. **Synonyms** (``synonyms.yml``): a phrase of a synonym group adds the group's term
+   (``syn:bounce``) at its position, in articles and queries alike, so any phrase of the
+   group finds articles that use any other. Phrases are matched on stems, stop words
+   included ("mail comes back" matches "mails came back").
+5. **Stop words** (``stopwords.yml``) are dropped after synonym matching.
+
+The data files are read once per process. :data:`ANALYSIS_FINGERPRINT` changes whenever
+they or this pipeline change; an index built with another fingerprint is rebuilt rather
+than reused.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from whoosh.analysis import Token, Tokenizer  # type: ignore[import-untyped]
+from whoosh.lang.porter2 import stem as _porter2  # type: ignore[import-untyped]
+
+__all__ = [
+    "ANALYSIS_FINGERPRINT",
+    "AnalyzedToken",
+    "KbTokenizer",
+    "TermKind",
+    "analyze",
+    "fold",
+    "load_filler_words",
+    "load_stop_words",
+    "load_synonyms",
+    "SynonymGroup",
+    "words",
+]
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).parent
+SYNONYMS_FILE = DATA_DIR / "synonyms.yml"
+STOPWORDS_FILE = DATA_DIR / "stopwords.yml"
+
+#: Bumped by hand when the pipeline's code changes meaning.
+PIPELINE_VERSION = "3"
+
+#: Prefix of synonym-group terms. No token can contain ``:``, so they never collide.
+SYN_PREFIX = "syn:"
+
+# A run of word characters, optionally joined to more runs by . _ - @ or an apostrophe:
+# "php.ini", "wp-config.php", "user@example.com", "5.7.26", "don't".
+_TOKEN_RE = re.compile(r"\w+(?:[.\-@'\u2019]\w+)*")
+_JOINERS_RE = re.compile(r"[._\-@]+")
+_APOSTROPHE_S_RE = re.compile(r"['\u2019]s$")
+_PLACEHOLDER_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+
+#: Tokens longer than this are noise (hashes, base64): dropped.
+MAX_TOKEN_CHARS = 64
+
+
+class TermKind(str, Enum):
+    """What an index term stands for."""
+
+    WORD = "word"
+    """A stemmed word, also each part of an identifier."""
+    EXACT = "exact"
+    """A whole identifier or code, unstemmed: ``php.ini``, ``5.7.26``."""
+    SYNONYM = "syn"
+    """A synonym group, e.g. ``syn:bounce``."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzedToken:
+    """One index term produced from a piece of text."""
+
+    term: str
+    kind: TermKind
+    pos: int
+    """Word position; parts of an identifier share the position of their whole."""
+    start: int
+    """Character span in the analyzed text (a synonym spans its whole phrase)."""
+    end: int
+    surface: str = ""
+    """The folded, unstemmed word (words only): what spelling correction works on."""
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    """One line of ``synonyms.yml``."""
+
+    term: str
+    """The index term standing for the group, ``syn:`` + the first phrase's stems."""
+    phrases: tuple[str, ...]
+    """The phrases as the authors wrote them."""
+    stems: tuple[tuple[str, ...], ...]
+    """Each phrase analyzed to its sequence of stems (stop words kept)."""
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents: ``Café`` -> ``cafe``."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Porter2 stem of an alphabetic ``word``; anything with a digit is left alone."""
+    if len(word) < 3 or not word.isalpha():
+        return word
+    return str(_porter2(word))
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
+    return data
+
+
+def _word_list(path: Path, key: str) -> frozenset[str]:
+    values = _read_yaml(path).get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{path}: {key!r}: expected a list of strings, got {values!r}")
+    return frozenset(fold(v).replace("'", "").replace("\u2019", "") for v in values)
+
+
+@functools.cache
+def load_stop_words() -> frozenset[str]:
+    """Words dropped from articles and queries (``stopwords.yml``, ``stop_words``)."""
+    return _word_list(STOPWORDS_FILE, "stop_words")
+
+
+@functools.cache
+def load_filler_words() -> frozenset[str]:
+    """Words weighed down in long queries (``stopwords.yml``, ``filler_words``)."""
+    return _word_list(STOPWORDS_FILE, "filler_words")
+
+
+@functools.cache
+def load_synonyms() -> tuple[SynonymGroup, ...]:
+    """The synonym groups of ``synonyms.yml``, analyzed.
+
+    Raises :class:`ValueError` naming every malformed group at once.
+    """
+    raw = _read_yaml(SYNONYMS_FILE).get("groups") or []
+    problems: list[str] = []
+    groups: list[SynonymGroup] = []
+    seen_terms: set[str] = set()
+    if not isinstance(raw, list):
+        raise ValueError(f"{SYNONYMS_FILE}: 'groups': expected a list of lists, got {raw!r}")
+    for number, group in enumerate(raw, start=1):
+        if not isinstance(group, list) or len(group) < 2:
+            problems.append(f"group {number}: expected a list of at least two phrases, got {group!r}")
+            continue
+        phrases = tuple(str(p) for p in group)
+        stems = tuple(s for s in (_phrase_stems(p) for p in phrases) if s)
+        if len(stems) < len(phrases):
+            problems.append(f"group {number}: a phrase has no words in it: {group!r}")
+            continue
+        term = SYN_PREFIX + "_".join(stems[0])
+        if term in seen_terms:
+            term = f"{term}_{number}"
+        seen_terms.add(term)
+        groups.append(SynonymGroup(term=term, phrases=phrases, stems=stems))
+    if problems:
+        raise ValueError(f"{SYNONYMS_FILE}: " + "; ".join(problems))
+    return tuple(groups)
+
+
+@functools.cache
+def _synonym_index() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """First stem -> ((phrase stems, group term), ...), longest phrases first."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for group in load_synonyms():
+        for phrase in group.stems:
+            index.setdefault(phrase[0], []).append((phrase, group.term))
+    return {k: tuple(sorted(set(v), key=lambda p: -len(p[0]))) for k, v in index.items()}
+
+
+@functools.cache
+def analysis_fingerprint() -> str:
+    """A hash of the pipeline version and its data files."""
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    for path in (SYNONYMS_FILE, STOPWORDS_FILE):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+ANALYSIS_FINGERPRINT = analysis_fingerprint()
+
+
+@dataclass(slots=True)
+class _Word:
+    """A word of the sequence synonyms are matched on (stop words included)."""
+
+    stem: str
+    surface: str
+    pos: int
+    start: int
+    end: int
+
+
+def _split_match(raw: str) -> tuple[str | None, list[str], str | None]:
+    """Split one regex match into (exact whole, words, joined word)."""
+    folded = fold(raw)
+    folded = _APOSTROPHE_S_RE.sub("", folded).replace("'", "").replace("\u2019", "")
+    if not _JOINERS_RE.search(folded):
+        return None, [folded], None
+    parts = [p for p in _JOINERS_RE.split(folded) if p]
+    if all(p.isdigit() for p in parts):
+        # Status codes, versions, IP addresses: only the whole means something.
+        return folded, [], None
+    if "-" in folded and not re.search(r"[._@]", folded) and all(p.isalpha() for p in parts):
+        # "e-mail", "add-on", "auto-responder": the joined word is what people also type.
+        return None, parts, "".join(parts)
+    return folded, parts, None
+
+
+def _word_sequence(text: str) -> tuple[list[_Word], list[AnalyzedToken]]:
+    """Tokenize ``text`` into the word sequence and the exact/joined extra tokens."""
+    seq: list[_Word] = []
+    extra: list[AnalyzedToken] = []
+    pos = 0
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group()
+        if len(raw) > MAX_TOKEN_CHARS:
+            continue
+        whole, parts, joined = _split_match(raw)
+        start, end = m.span()
+        if whole is not None:
+            extra.append(AnalyzedToken(whole, TermKind.EXACT, pos, start, end))
+        if joined is not None:
+            extra.append(AnalyzedToken(stem(joined), TermKind.WORD, pos, start, end, joined))
+        if not parts:
+            pos += 1
+            continue
+        for part in parts:
+            seq.append(_Word(stem(part), part, pos, start, end))
+            pos += 1
+    return seq, extra
+
+
+def analyze(text: str, *, synonyms: bool = True) -> list[AnalyzedToken]:
+    """Analyze ``text`` into index terms, in text order.
+
+    The same function serves articles and queries, so both sides always agree.
+    Template placeholders (``{{ extra.company }}``) are ignored.
+    """
+    if "{" in text:
+        text = _PLACEHOLDER_RE.sub(" ", text)
+    seq, extra = _word_sequence(text)
+    stop = load_stop_words()
+    out: list[AnalyzedToken] = list(extra)
+    for w in seq:
+        if w.surface in stop or len(w.surface) < 2:
+            continue
+        out.append(AnalyzedToken(w.stem, TermKind.WORD, w.pos, w.start, w.end, w.surface))
+    if synonyms:
+        out.extend(_synonym_tokens(seq))
+    out.sort(key=lambda t: (t.pos, t.start))
+    return out
+
+
+def _synonym_tokens(seq: Sequence[_Word]) -> Iterator[AnalyzedToken]:
+    index = _synonym_index()
+    stems = [w.stem for w in seq]
+    n = len(stems)
+    for i, first in enumerate(stems):
+        candidates = index.get(first)
+        if not candidates:
+            continue
+        emitted: set[str] = set()
+        for phrase, term in candidates:
+            k = len(phrase)
+            if term in emitted or i + k > n:
+                continue
+            if k == 1 or tuple(stems[i : i + k]) == phrase:
+                emitted.add(term)
+                yield AnalyzedToken(term, TermKind.SYNONYM, seq[i].pos, seq[i].start, seq[i + k - 1].end)
+
+
+def words(text: str) -> list[str]:
+    """The folded, unstemmed words of ``text`` that are not stop words (for spelling)."""
+    stop = load_stop_words()
+    seq, _ = _word_sequence(text)
+    return [w.surface for w in seq if w.surface not in stop and len(w.surface) > 1]
+
+
+def _phrase_stems(phrase: str) -> tuple[str, ...]:
+    seq, extra = _word_sequence(phrase)
+    if not seq:
+        # A phrase that is only an identifier or a number, e.g. "301" or "5.7.1".
+        return tuple(t.term for t in extra)
+    return tuple(w.stem for w in seq)
+
+
+class KbTokenizer(Tokenizer):  # type: ignore[misc]
+    """:func:`analyze` as a Whoosh analyzer, for the schema's text fields.
+
+    Whoosh pickles the schema into the index, so this class must stay importable
+    from this module. It holds no data: the word lists are read from the data files.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KbTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(KbTokenizer)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Any]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for a in analyze(value):
+            t.text = a.term
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[a.start : a.end]
+            if positions:
+                t.pos = start_pos + a.pos
+            if chars:
+                t.startchar = start_char + a.start
+                t.endchar = start_char + a.end
+            yield t

@@ -1,0 +1,367 @@
+"""Ticket deflection: before a ticket is filed, show the article that solves it and what
+the support policy says about the request.
+
+:func:`suggest` takes a ticket's subject and body and returns a :class:`Suggestion`:
+
+- up to five articles with a confidence (``high``, ``low``, ``none``: nothing is shown
+  rather than noise),
+- the priority the support policy gives the ticket, with the phrase that decided it,
+- whether the request is excluded by the policy (reason code and what we do instead),
+- warnings for secrets pasted into the text (the secret is never repeated),
+- the channel to use (live chat with a Support PIN, or a ticket).
+
+The rules live in ``search/policy.yml`` (see :mod:`search.deflect_policy`), not here.
+Ticket text is never stored or logged: log records carry counts and levels only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from search.deflect_policy import LEVELS, Policy, default_policy
+from search.secrets import SecretFinding, find_secrets, mask_secrets
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "Article",
+    "Channel",
+    "OutOfScope",
+    "SecretWarning",
+    "Suggestion",
+    "assess_priority",
+    "find_exclusion",
+    "recommend_channel",
+    "run_batch",
+    "suggest",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 20_000
+"""Ticket text beyond this many characters is ignored (the API accepts 10 kB bodies)."""
+MAX_QUERY_CHARS = 4_000
+"""Only this much of the ticket goes to the search engine: query cost grows with terms."""
+
+
+class _Hit(Protocol):
+    path: str
+    url: str
+    title: str
+    summary: str
+    score: float
+
+
+class _Results(Protocol):
+    @property
+    def hits(self) -> Sequence[_Hit]: ...
+
+
+class _KnowledgeBase(Protocol):
+    def query(self, text: str, *, limit: int = 10, section: str | None = None) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Article:
+    """A suggested article."""
+
+    path: str
+    """Path relative to ``docs/``, e.g. ``email/bounces-ndr.md``."""
+    url: str
+    title: str
+    summary: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used by the CLI and the API."""
+        return {"path": self.path, "url": self.url, "title": self.title, "summary": self.summary, "score": round(self.score, 3)}
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    """The support policy excludes the request."""
+
+    reason: str
+    """``website-design``, ``custom-code``, ``third-party-plugin`` or ``end-customer``."""
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form used by the CLI and the API."""
+        return {"reason": self.reason, "message": self.message}
+
+
+@dataclass(frozen=True)
+class SecretWarning:
+    """A kind of secret found in the ticket, with the advice to show. Never the secret."""
+
+    type: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form used by the CLI and the API."""
+        return {"type": self.type, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where the customer should go: ``chat`` (needs a Support PIN) or ``ticket``."""
+
+    recommended: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form used by the CLI and the API."""
+        return {"recommended": self.recommended, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Everything deflection says about one ticket."""
+
+    articles: tuple[Article, ...]
+    confidence: str
+    """``high``, ``low`` or ``none`` (then ``articles`` is empty unless out of scope)."""
+    priority: str
+    """``critical``, ``high``, ``medium`` or ``low``."""
+    priority_reason: str
+    out_of_scope: OutOfScope | None
+    secrets: tuple[SecretWarning, ...] = field(default=())
+    channel: Channel = field(default_factory=lambda: Channel("ticket", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used by ``kb suggest --json`` and ``POST /api/suggest``."""
+        return {
+            "articles": [a.to_dict() for a in self.articles],
+            "confidence": self.confidence,
+            "priority": self.priority,
+            "priority_reason": self.priority_reason,
+            "out_of_scope": self.out_of_scope.to_dict() if self.out_of_scope else None,
+            "secrets": [s.to_dict() for s in self.secrets],
+            "channel": self.channel.to_dict(),
+        }
+
+
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def _ticket_text(subject: str, body: str) -> str:
+    return f"{subject[:MAX_TEXT_CHARS]}\n{body[:MAX_TEXT_CHARS]}"
+
+
+def _quote(phrase: str, limit: int = 80) -> str:
+    phrase = _SPACES.sub(" ", phrase).strip()
+    return phrase if len(phrase) <= limit else phrase[: limit - 1].rstrip() + "…"
+
+
+def assess_priority(text: str, policy: Policy | None = None) -> tuple[str, str]:
+    """Return ``(level, reason)`` for a ticket's text (secrets already masked).
+
+    Every rule is tried and the most urgent level that matches wins; between rules of the
+    same level, the first in the file wins. The reason names the rule and quotes the
+    phrase that decided it.
+    """
+    policy = policy or default_policy()
+    best: tuple[int, str, str] | None = None
+    for rule in policy.priority_rules:
+        rank = LEVELS.index(rule.level)
+        if best is not None and rank >= best[0]:
+            continue
+        phrase = rule.matcher.search(text)
+        if phrase is not None:
+            best = (rank, rule.level, f'{rule.reason} Matched "{_quote(phrase)}".')
+    if best is None:
+        return policy.default_level, policy.default_reason
+    return best[1], best[2]
+
+
+def find_exclusion(text: str, policy: Policy | None = None) -> OutOfScope | None:
+    """Return the first exclusion of the policy that the text matches, if any."""
+    policy = policy or default_policy()
+    for exclusion in policy.exclusions:
+        if exclusion.matcher.search(text) is not None:
+            return OutOfScope(exclusion.reason, exclusion.message)
+    return None
+
+
+def recommend_channel(
+    priority: str,
+    out_of_scope: OutOfScope | None,
+    word_count: int,
+    policy: Policy | None = None,
+) -> Channel:
+    """Live chat for quick, low-priority questions; a ticket for everything else."""
+    policy = policy or default_policy()
+    advice = policy.channel
+    if out_of_scope is not None:
+        return Channel("ticket", advice.out_of_scope_message)
+    if LEVELS.index(priority) >= LEVELS.index(advice.chat_max_priority) and word_count <= advice.chat_max_words:
+        return Channel("chat", advice.chat_message)
+    if priority in ("critical", "high"):
+        return Channel("ticket", f"{advice.ticket_message} {advice.urgent_message}")
+    return Channel("ticket", advice.ticket_message)
+
+
+def _secret_warnings(findings: list[SecretFinding], policy: Policy) -> tuple[SecretWarning, ...]:
+    kinds: list[str] = []
+    for finding in findings:
+        if finding.type not in kinds:
+            kinds.append(finding.type)
+    return tuple(SecretWarning(kind, policy.secret_messages[kind]) for kind in kinds)
+
+
+def _search(kb: _KnowledgeBase, subject: str, body: str, limit: int) -> list[_Hit]:
+    # Tickets are long prose: the engine's ticket query picks the distinctive terms and
+    # error codes and ORs them, where a plain query would weigh every word.
+    query_ticket = getattr(kb, "query_ticket", None)
+    if callable(query_ticket):
+        results = query_ticket(subject[:MAX_QUERY_CHARS], body[:MAX_QUERY_CHARS], limit=limit)
+    else:
+        results = kb.query(f"{subject}\n{body}"[:MAX_QUERY_CHARS], limit=limit)
+    return list(results.hits)
+
+
+def _article(hit: _Hit) -> Article:
+    return Article(path=hit.path, url=hit.url, title=hit.title, summary=hit.summary, score=float(hit.score))
+
+
+def _lookup_article(kb: _KnowledgeBase, path: str) -> Article | None:
+    """Find one article of the index by path (for the scope article)."""
+    for name in ("get", "article", "document"):
+        getter = getattr(kb, name, None)
+        if callable(getter):
+            try:
+                found = getter(path)
+            except (KeyError, LookupError):
+                return None
+            if found is not None:
+                return Article(
+                    path=found.path, url=found.url, title=found.title, summary=found.summary, score=float(getattr(found, "score", 0.0))
+                )
+            return None
+    return None
+
+
+_default_kb: Any = None
+_default_kb_lock = threading.Lock()
+
+
+def _open_default_kb() -> Any:
+    global _default_kb
+    with _default_kb_lock:
+        if _default_kb is None:
+            import search
+
+            index_dir = Path(os.environ.get("KB_INDEX_DIR", ".kb/index"))
+            _default_kb = search.open_index(index_dir)
+        return _default_kb
+
+
+def suggest(
+    subject: str,
+    body: str,
+    *,
+    kb: Any = None,
+    policy: Policy | None = None,
+    limit: int | None = None,
+) -> Suggestion:
+    """Deflect one ticket: articles, priority, scope, secret warnings and channel.
+
+    Args:
+        subject: The ticket's subject line.
+        body: The ticket's text: long prose, pasted errors and all.
+        kb: An open :class:`search.KnowledgeBase`; by default the index in
+            ``$KB_INDEX_DIR`` (``.kb/index``) is opened once per process.
+        policy: The support-policy rules; by default ``search/policy.yml``.
+        limit: At most this many articles (the policy's ``max_articles`` by default).
+    """
+    policy = policy or default_policy()
+    kb = kb if kb is not None else _open_default_kb()
+    text = _ticket_text(subject, body)
+    findings = find_secrets(text)
+    # Rules and search only ever see the masked text: a secret can neither be quoted as
+    # the "phrase that decided it" nor reach the search engine.
+    masked = mask_secrets(text, findings)
+    masked_subject, _, masked_body = masked.partition("\n")
+
+    priority, reason = assess_priority(masked, policy)
+    exclusion = find_exclusion(masked, policy)
+
+    max_articles = min(limit or policy.confidence.max_articles, policy.confidence.max_articles)
+    hits = _search(kb, masked_subject, masked_body, max_articles + 3)
+    articles: list[Article] = []
+    confidence = "none"
+    if hits and hits[0].score >= policy.confidence.low_score:
+        top = hits[0].score
+        confidence = "high" if top >= policy.confidence.high_score else "low"
+        floor = top * policy.confidence.min_relative_score
+        articles = [_article(h) for h in hits if h.score >= floor]
+    if exclusion is not None and policy.scope_article:
+        # The policy's own page explains what we do instead; keep the articles that
+        # answer the in-scope part after it.
+        articles = [a for a in articles if a.path != policy.scope_article]
+        scope = _lookup_article(kb, policy.scope_article)
+        if scope is not None:
+            articles.insert(0, scope)
+    articles = articles[:max_articles]
+
+    channel = recommend_channel(priority, exclusion, len(_WORD.findall(masked)), policy)
+    log.debug(
+        "suggest: %d article(s), confidence=%s, priority=%s, scope=%s, secrets=%d",
+        len(articles),
+        confidence,
+        priority,
+        exclusion.reason if exclusion else "in",
+        len(findings),
+    )
+    return Suggestion(
+        articles=tuple(articles),
+        confidence=confidence,
+        priority=priority,
+        priority_reason=reason,
+        out_of_scope=exclusion,
+        secrets=_secret_warnings(findings, policy),
+        channel=channel,
+    )
+
+
+def run_batch(lines: Iterable[str], out: IO[str], kb: Any = None, *, policy: Policy | None = None) -> int:
+    """Deflect JSON Lines tickets ``{"id", "subject", "body"}``, writing one line per input.
+
+    Output lines are in input order: the suggestion's JSON with the ticket's ``id`` first,
+    or ``{"id": ..., "error": "..."}`` for a line that is not a valid ticket. Blank lines
+    are skipped. Returns the number of lines that had an error.
+    """
+    errors = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        ticket_id: Any = None
+        try:
+            ticket = json.loads(line)
+            if not isinstance(ticket, dict):
+                raise ValueError("expected a JSON object")
+            ticket_id = ticket.get("id")
+            subject, body = ticket.get("subject"), ticket.get("body")
+            if not isinstance(subject, str) or not isinstance(body, str):
+                raise ValueError("expected string fields 'subject' and 'body'")
+        except ValueError as e:
+            errors += 1
+            message = f"line {number}: {e if not isinstance(e, json.JSONDecodeError) else f'not valid JSON: {e.msg}'}"
+            log.warning("kb suggest --batch: %s", message)
+            out.write(json.dumps({"id": ticket_id, "error": message}, ensure_ascii=False) + "\n")
+            continue
+        result = suggest(subject, body, kb=kb, policy=policy)
+        out.write(json.dumps({"id": ticket_id, **result.to_dict()}, ensure_ascii=False) + "\n")
+    out.flush()
+    return errors

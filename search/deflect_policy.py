@@ -1,0 +1,384 @@
+"""The support-policy rules used by ticket deflection, loaded from ``search/policy.yml``.
+
+The rules are data that a support manager edits in a pull request: priority phrases,
+exclusions with their reason codes and messages, channel advice, secret warnings and the
+confidence thresholds. This module only reads and validates them; :mod:`search.deflect`
+applies them.
+
+Every problem in the file is reported at once, each naming the file, the key, what was
+expected and what arrived, e.g.::
+
+    search/policy.yml: 'priority.rules[2].level': expected one of critical, high, medium, low, got 'urgent'
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "DEFAULT_POLICY_PATH",
+    "EXCLUSION_REASONS",
+    "LEVELS",
+    "SECRET_TYPES",
+    "ChannelAdvice",
+    "Confidence",
+    "Exclusion",
+    "Policy",
+    "PolicyError",
+    "PriorityRule",
+    "default_policy",
+    "load_policy",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_POLICY_PATH = Path(__file__).with_name("policy.yml")
+"""The policy shipped with the package."""
+
+LEVELS: tuple[str, ...] = ("critical", "high", "medium", "low")
+"""Priority levels, most urgent first (the support policy's section 4)."""
+
+EXCLUSION_REASONS: tuple[str, ...] = (
+    "website-design",
+    "custom-code",
+    "third-party-plugin",
+    "end-customer",
+)
+"""Reason codes of the support policy's exclusions (section 5)."""
+
+SECRET_TYPES: tuple[str, ...] = ("password", "support_pin", "api_token", "private_key")
+"""Kinds of secret the deflection warns about."""
+
+CHANNELS: tuple[str, ...] = ("chat", "ticket")
+
+
+class PolicyError(ValueError):
+    """The policy file is missing or invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = list(problems)
+        lines = "\n".join(f"{self.path}: {p}" for p in self.problems)
+        super().__init__(f"invalid support policy ({len(self.problems)} problem(s)):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A set of regular expressions that fire together.
+
+    The matcher fires when one of ``patterns`` matches and, if ``if_also`` is not empty,
+    one of ``if_also`` matches somewhere in the same text too.
+    """
+
+    patterns: tuple[re.Pattern[str], ...]
+    if_also: tuple[re.Pattern[str], ...] = ()
+
+    def search(self, text: str) -> str | None:
+        """Return the text matched by the first pattern that fires, or ``None``."""
+        for pattern in self.patterns:
+            found = pattern.search(text)
+            if found is None:
+                continue
+            if self.if_also and not any(p.search(text) for p in self.if_also):
+                return None
+            return found.group(0)
+        return None
+
+
+@dataclass(frozen=True)
+class PriorityRule:
+    """Phrases that give a ticket a priority level."""
+
+    level: str
+    name: str
+    reason: str
+    """Why this level applies, in the policy's words; shown with the matched phrase."""
+    matcher: Matcher
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A kind of request the support policy excludes (section 5)."""
+
+    reason: str
+    """One of :data:`EXCLUSION_REASONS`."""
+    message: str
+    """What we do instead, shown to the customer."""
+    matcher: Matcher
+
+
+@dataclass(frozen=True)
+class ChannelAdvice:
+    """When to recommend live chat rather than a ticket, and what to tell the customer."""
+
+    chat_max_priority: str
+    chat_max_words: int
+    chat_message: str
+    ticket_message: str
+    urgent_message: str
+    """Added to the ticket advice for critical and high priority tickets."""
+    out_of_scope_message: str
+    """Used instead of the ticket advice when the request is excluded."""
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How sure the search must be before articles are shown."""
+
+    high_score: float
+    """Top score from which the best article is shown with high confidence."""
+    low_score: float
+    """Top score under which nothing is shown (confidence ``none``)."""
+    min_relative_score: float
+    """Hits scoring under this fraction of the best hit are dropped as noise."""
+    max_articles: int
+
+
+@dataclass(frozen=True)
+class Policy:
+    """All rules from one policy file."""
+
+    source: str
+    default_level: str
+    default_reason: str
+    priority_rules: tuple[PriorityRule, ...]
+    exclusions: tuple[Exclusion, ...]
+    scope_article: str | None
+    """Article listed first when a request is excluded (path relative to ``docs/``)."""
+    channel: ChannelAdvice
+    secret_messages: dict[str, str]
+    confidence: Confidence
+
+
+class _Reader:
+    """Reads typed values out of the parsed YAML, collecting every problem."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, key: str, expected: str, got: object) -> None:
+        self.problems.append(f"{key!r}: expected {expected}, got {_show(got)}")
+
+    def mapping(self, data: object, key: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.fail(key, "a mapping", data)
+            return {}
+        return data
+
+    def get(self, data: dict[str, Any], name: str, key: str) -> object:
+        if name not in data:
+            self.problems.append(f"{key!r}: required key is missing")
+            return None
+        return data[name]
+
+    def text(self, data: dict[str, Any], name: str, prefix: str) -> str:
+        key = f"{prefix}.{name}"
+        value = self.get(data, name, key)
+        if value is None and name not in data:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, "a non-empty string", value)
+            return ""
+        return value.strip()
+
+    def choice(self, data: dict[str, Any], name: str, prefix: str, choices: tuple[str, ...]) -> str:
+        key = f"{prefix}.{name}"
+        value = self.get(data, name, key)
+        if value is None and name not in data:
+            return choices[-1]
+        if value not in choices:
+            self.fail(key, f"one of {', '.join(choices)}", value)
+            return choices[-1]
+        return str(value)
+
+    def number(self, data: dict[str, Any], name: str, prefix: str, *, integer: bool = False) -> float:
+        key = f"{prefix}.{name}"
+        value = self.get(data, name, key)
+        if value is None and name not in data:
+            return 0
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            self.fail(key, "a non-negative integer" if integer else "a non-negative number", value)
+            return 0
+        if integer and not isinstance(value, int):
+            self.fail(key, "a non-negative integer", value)
+            return 0
+        return value
+
+    def regexes(self, data: dict[str, Any], name: str, prefix: str, *, required: bool) -> tuple[re.Pattern[str], ...]:
+        key = f"{prefix}.{name}"
+        if name not in data:
+            if required:
+                self.problems.append(f"{key!r}: required key is missing")
+            return ()
+        value = data[name]
+        if not isinstance(value, list) or (required and not value):
+            self.fail(key, "a non-empty list of regular expressions" if required else "a list of regular expressions", value)
+            return ()
+        compiled: list[re.Pattern[str]] = []
+        for i, item in enumerate(value):
+            item_key = f"{key}[{i}]"
+            if not isinstance(item, str) or not item:
+                self.fail(item_key, "a regular expression (string)", item)
+                continue
+            try:
+                compiled.append(re.compile(item, re.IGNORECASE))
+            except re.error as e:
+                self.problems.append(f"{item_key!r}: expected a valid regular expression, got {_show(item)}: {e}")
+        return tuple(compiled)
+
+    def matcher(self, data: dict[str, Any], prefix: str) -> Matcher:
+        return Matcher(
+            patterns=self.regexes(data, "patterns", prefix, required=True),
+            if_also=self.regexes(data, "if_also", prefix, required=False),
+        )
+
+    def unknown_keys(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
+        for name in data:
+            if name not in allowed:
+                where = f"{prefix}.{name}" if prefix else str(name)
+                self.problems.append(f"{where!r}: unknown key (expected one of {', '.join(sorted(allowed))})")
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _parse(raw: object, source: str) -> Policy:
+    r = _Reader()
+    top = r.mapping(raw, "(top level)")
+    r.unknown_keys(top, {"version", "priority", "scope", "channel", "secrets", "confidence"}, "")
+    if top.get("version") != 1:
+        r.fail("version", "1", top.get("version"))
+
+    priority = r.mapping(top.get("priority"), "priority")
+    r.unknown_keys(priority, {"default", "rules"}, "priority")
+    default = r.mapping(priority.get("default"), "priority.default")
+    default_level = r.choice(default, "level", "priority.default", LEVELS)
+    default_reason = r.text(default, "reason", "priority.default")
+    rules: list[PriorityRule] = []
+    raw_rules = priority.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        r.fail("priority.rules", "a non-empty list of rules", raw_rules)
+        raw_rules = []
+    for i, raw_rule in enumerate(raw_rules):
+        prefix = f"priority.rules[{i}]"
+        rule = r.mapping(raw_rule, prefix)
+        if not rule:
+            continue
+        r.unknown_keys(rule, {"level", "name", "reason", "patterns", "if_also"}, prefix)
+        rules.append(
+            PriorityRule(
+                level=r.choice(rule, "level", prefix, LEVELS),
+                name=r.text(rule, "name", prefix),
+                reason=r.text(rule, "reason", prefix),
+                matcher=r.matcher(rule, prefix),
+            )
+        )
+
+    scope = r.mapping(top.get("scope"), "scope")
+    r.unknown_keys(scope, {"article", "exclusions"}, "scope")
+    scope_article = scope.get("article")
+    if scope_article is not None and not (isinstance(scope_article, str) and scope_article.endswith(".md")):
+        r.fail("scope.article", "an article path ending in .md, relative to docs/", scope_article)
+        scope_article = None
+    exclusions: list[Exclusion] = []
+    raw_exclusions = scope.get("exclusions")
+    if not isinstance(raw_exclusions, list):
+        r.fail("scope.exclusions", "a list of exclusions", raw_exclusions)
+        raw_exclusions = []
+    for i, raw_exclusion in enumerate(raw_exclusions):
+        prefix = f"scope.exclusions[{i}]"
+        exclusion = r.mapping(raw_exclusion, prefix)
+        if not exclusion:
+            continue
+        r.unknown_keys(exclusion, {"reason", "message", "patterns", "if_also"}, prefix)
+        exclusions.append(
+            Exclusion(
+                reason=r.choice(exclusion, "reason", prefix, EXCLUSION_REASONS),
+                message=r.text(exclusion, "message", prefix),
+                matcher=r.matcher(exclusion, prefix),
+            )
+        )
+
+    channel = r.mapping(top.get("channel"), "channel")
+    r.unknown_keys(channel, {"chat", "ticket"}, "channel")
+    chat = r.mapping(channel.get("chat"), "channel.chat")
+    r.unknown_keys(chat, {"max_priority", "max_words", "message"}, "channel.chat")
+    ticket = r.mapping(channel.get("ticket"), "channel.ticket")
+    r.unknown_keys(ticket, {"message", "urgent_message", "out_of_scope_message"}, "channel.ticket")
+    advice = ChannelAdvice(
+        chat_max_priority=r.choice(chat, "max_priority", "channel.chat", LEVELS),
+        chat_max_words=int(r.number(chat, "max_words", "channel.chat", integer=True)),
+        chat_message=r.text(chat, "message", "channel.chat"),
+        ticket_message=r.text(ticket, "message", "channel.ticket"),
+        urgent_message=r.text(ticket, "urgent_message", "channel.ticket"),
+        out_of_scope_message=r.text(ticket, "out_of_scope_message", "channel.ticket"),
+    )
+
+    secrets = r.mapping(top.get("secrets"), "secrets")
+    r.unknown_keys(secrets, set(SECRET_TYPES), "secrets")
+    secret_messages = {kind: r.text(secrets, kind, "secrets") for kind in SECRET_TYPES}
+
+    conf = r.mapping(top.get("confidence"), "confidence")
+    r.unknown_keys(conf, {"high_score", "low_score", "min_relative_score", "max_articles"}, "confidence")
+    confidence = Confidence(
+        high_score=r.number(conf, "high_score", "confidence"),
+        low_score=r.number(conf, "low_score", "confidence"),
+        min_relative_score=r.number(conf, "min_relative_score", "confidence"),
+        max_articles=int(r.number(conf, "max_articles", "confidence", integer=True)),
+    )
+    if confidence.low_score > confidence.high_score:
+        r.fail("confidence.low_score", f"at most high_score ({confidence.high_score})", confidence.low_score)
+    if not 0 <= confidence.min_relative_score <= 1:
+        r.fail("confidence.min_relative_score", "a number between 0 and 1", confidence.min_relative_score)
+    if not 1 <= confidence.max_articles <= 5:
+        r.fail("confidence.max_articles", "an integer from 1 to 5", confidence.max_articles)
+
+    if r.problems:
+        raise PolicyError(source, r.problems)
+    return Policy(
+        source=source,
+        default_level=default_level,
+        default_reason=default_reason,
+        priority_rules=tuple(rules),
+        exclusions=tuple(exclusions),
+        scope_article=scope_article,
+        channel=advice,
+        secret_messages=secret_messages,
+        confidence=confidence,
+    )
+
+
+def load_policy(path: Path | str = DEFAULT_POLICY_PATH) -> Policy:
+    """Read and validate a policy file.
+
+    Raises:
+        PolicyError: the file cannot be read or parsed, or breaks the schema; the error
+            lists every problem, each with the key, what was expected and what arrived.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise PolicyError(path, [f"cannot read the file: {e.strerror or e}"]) from e
+    except yaml.YAMLError as e:
+        raise PolicyError(path, [f"not valid YAML: {e}"]) from e
+    policy = _parse(raw, str(path))
+    log.debug("loaded support policy %s: %d priority rules, %d exclusions", path, len(policy.priority_rules), len(policy.exclusions))
+    return policy
+
+
+@lru_cache(maxsize=1)
+def default_policy() -> Policy:
+    """The shipped policy (``search/policy.yml``), loaded once per process."""
+    return load_policy(DEFAULT_POLICY_PATH)

@@ -1,0 +1,330 @@
+"""Building the index: generations swapped in atomically.
+
+``index_dir`` (e.g. ``.kb/index``) is a symbolic link to a *generation*, a complete
+Whoosh index in a sibling directory (``.kb/index.gen-<time>-<id>``). A build writes a
+new generation beside it, then replaces the link with :func:`os.replace`, which is
+atomic: a reader sees the old index or the new one, never half of one. Searchers open
+on the previous generation keep working; it is kept until the next swap, and older
+generations are deleted.
+
+Rebuilding is cheap when little changed: each stored document carries a hash of its
+content and of the analysis (:data:`search.analysis.ANALYSIS_FINGERPRINT`). A build
+whose documents mostly match the current generation copies it and rewrites only the
+documents that changed; a build where nothing changed keeps the current generation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import astuple
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index  # type: ignore[import-untyped]
+
+from search.analysis import ANALYSIS_FINGERPRINT, analyze, words
+from search.documents import Document
+from search.errors import IndexNotFound, SearchError
+from search.schema import FIELD_WEIGHTS, make_schema
+
+__all__ = [
+    "BuildReport",
+    "build_index",
+    "current_generation",
+    "document_hash",
+    "update_documents",
+]
+
+logger = logging.getLogger(__name__)
+
+GENERATION_MARK = ".gen-"
+META_FILE = "kb-index.json"
+#: Above this share of changed documents, a full rebuild is cheaper than patching a copy.
+REBUILD_THRESHOLD = 0.3
+#: Memory the Whoosh writer may use before spilling to disk, in MB.
+WRITER_LIMIT_MB = 256
+
+
+class BuildReport(dict[str, Any]):
+    """What a build did: ``{"generation", "documents", "added", "updated", "removed",
+    "reused", "seconds"}``. A dict, so it serializes as is."""
+
+
+def document_hash(doc: Document) -> str:
+    """A hash of everything indexed about ``doc`` and of the analysis that indexes it."""
+    h = hashlib.sha256(ANALYSIS_FINGERPRINT.encode())
+    h.update(json.dumps(astuple(doc), ensure_ascii=False, default=list).encode())
+    return h.hexdigest()[:24]
+
+
+def _document_fields(doc: Document) -> dict[str, Any]:
+    """The Whoosh fields of ``doc``, ``content`` weighted per :data:`FIELD_WEIGHTS`."""
+    regions = {
+        "title": doc.title,
+        "keywords": "\n".join(doc.keywords),
+        "summary": doc.summary,
+        "headings": "\n".join(doc.headings),
+        "tags": "\n".join(doc.tags),
+        "body": doc.body,
+    }
+    content: dict[str, list[float]] = {}
+    vocabulary: set[str] = set()
+    for name, text in regions.items():
+        if not text:
+            continue
+        weight = FIELD_WEIGHTS[name]
+        for token in analyze(text):
+            entry = content.get(token.term)
+            if entry is None:
+                content[token.term] = [1, weight]
+            else:
+                entry[0] += 1
+                entry[1] += weight
+        vocabulary.update(words(text))
+    return {
+        "path": doc.path,
+        "url": doc.url,
+        "title": doc.title,
+        "summary": doc.summary,
+        "headings": "\n".join(doc.headings),
+        "body": doc.body,
+        "keywords": "\n".join(doc.keywords),
+        "tags": ",".join(doc.tags),
+        "section": doc.section,
+        "audience": doc.audience,
+        "boost": float(doc.boost),
+        "related": list(doc.related),
+        "content_hash": document_hash(doc),
+        "content": {t: (int(f), w) for t, (f, w) in content.items()},
+        "words": sorted(vocabulary),
+    }
+
+
+def current_generation(index_dir: str | Path) -> Path:
+    """The generation directory ``index_dir`` points to.
+
+    Raises :class:`IndexNotFound` if there is no index there.
+    """
+    link = Path(index_dir)
+    try:
+        target = link.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError) as e:
+        raise IndexNotFound(f"no search index at {link}: run a build first") from e
+    if not whoosh_index.exists_in(str(target)):
+        raise IndexNotFound(f"no search index at {link} (-> {target}): run a build first")
+    return target
+
+
+@contextlib.contextmanager
+def _build_lock(link: Path) -> Iterator[None]:
+    """Serialize builders of one ``index_dir`` (across processes)."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = link.parent / f".{link.name}.lock"
+    with lock_path.open("a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _new_generation_dir(link: Path) -> Path:
+    name = f"{link.name}{GENERATION_MARK}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    return link.parent / name
+
+
+def _swap(link: Path, generation: Path) -> None:
+    """Point ``link`` at ``generation`` atomically, then delete stale generations."""
+    if link.exists() and not link.is_symlink():
+        # An index directory from before generations: move it aside as a generation.
+        legacy = _new_generation_dir(link)
+        os.rename(link, legacy)
+        logger.info("moved the old index directory %s to %s", link, legacy)
+    previous = link.resolve() if link.is_symlink() else None
+    tmp_link = link.parent / f".{link.name}.link-{uuid.uuid4().hex[:8]}"
+    os.symlink(generation.name, tmp_link)
+    os.replace(tmp_link, link)
+    logger.info("search index %s now points to %s", link, generation.name)
+    keep = {generation.resolve()}
+    if previous is not None:
+        keep.add(previous)
+    for old in link.parent.glob(f"{link.name}{GENERATION_MARK}*"):
+        if old.resolve() not in keep and old.is_dir():
+            # Searchers open on it hold open files, which Linux keeps readable.
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_meta(generation: Path, count: int) -> None:
+    meta = {"fingerprint": ANALYSIS_FINGERPRINT, "documents": count, "built": time.time()}
+    (generation / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _read_meta(generation: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((generation / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _stored_hashes(generation: Path) -> dict[str, str]:
+    ix = whoosh_index.open_dir(str(generation))
+    with ix.searcher() as s:
+        return {f["path"]: f.get("content_hash", "") for f in s.all_stored_fields()}
+
+
+def _unique(documents: Iterable[Document]) -> dict[str, Document]:
+    docs: dict[str, Document] = {}
+    for doc in documents:
+        if not isinstance(doc, Document):
+            raise TypeError(f"expected search.Document, got {type(doc).__name__}")
+        if doc.path in docs:
+            raise SearchError(f"two documents have the path {doc.path!r}: paths must be unique")
+        docs[doc.path] = doc
+    return docs
+
+
+def build_index(documents: Iterable[Document], index_dir: str | Path, *, reuse: bool = True) -> BuildReport:
+    """Index ``documents`` as a new generation and swap it in at ``index_dir``.
+
+    With ``reuse`` (the default), documents unchanged since the current generation are
+    not analyzed again; if none changed, the current generation stays in place.
+    Returns a :class:`BuildReport`.
+    """
+    started = time.perf_counter()
+    link = Path(index_dir)
+    docs = _unique(documents)
+    with _build_lock(link):
+        old_hashes: dict[str, str] | None = None
+        if reuse:
+            try:
+                current = current_generation(link)
+            except IndexNotFound:
+                current = None
+            if current is not None and _read_meta(current).get("fingerprint") == ANALYSIS_FINGERPRINT:
+                old_hashes = _stored_hashes(current)
+        if old_hashes is not None and current is not None:
+            changed = [d for p, d in docs.items() if old_hashes.get(p) != document_hash(d)]
+            removed = [p for p in old_hashes if p not in docs]
+            if not changed and not removed:
+                report = BuildReport(generation=current.name, documents=len(docs), added=0, updated=0,
+                                     removed=0, reused=len(docs), seconds=time.perf_counter() - started)
+                logger.info("search index unchanged (%d documents)", len(docs))
+                return report
+            if len(changed) + len(removed) <= REBUILD_THRESHOLD * max(len(docs), 1):
+                report = _patch_generation(link, current, changed, removed, old_hashes)
+                report.update(documents=len(docs), seconds=time.perf_counter() - started)
+                return report
+        generation = _full_build(link, docs.values())
+        report = BuildReport(generation=generation.name, documents=len(docs), added=len(docs), updated=0,
+                             removed=0, reused=0, seconds=time.perf_counter() - started)
+        logger.info("built search index of %d documents in %.2f s", len(docs), report["seconds"])
+        return report
+
+
+def _full_build(link: Path, docs: Iterable[Document]) -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix=f".{link.name}.tmp-", dir=link.parent))
+    try:
+        ix = whoosh_index.create_in(str(tmp), make_schema())
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        count = 0
+        try:
+            for doc in docs:
+                writer.add_document(**_document_fields(doc))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=True)
+        ix.close()
+        _write_meta(tmp, count)
+        generation = _new_generation_dir(link)
+        os.rename(tmp, generation)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap(link, generation)
+    return generation
+
+
+def _patch_generation(
+    link: Path,
+    current: Path,
+    changed: list[Document],
+    removed: Iterable[str],
+    old_hashes: dict[str, str],
+) -> BuildReport:
+    """Copy ``current``, rewrite ``changed`` and delete ``removed`` in the copy, swap."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{link.name}.tmp-", dir=link.parent))
+    removed = list(removed)
+    try:
+        shutil.rmtree(tmp)
+        shutil.copytree(current, tmp)
+        ix = whoosh_index.open_dir(str(tmp))
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        try:
+            for path in removed:
+                writer.delete_by_term("path", path)
+            for doc in changed:
+                writer.update_document(**_document_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        count = ix.doc_count()
+        ix.close()
+        _write_meta(tmp, count)
+        generation = _new_generation_dir(link)
+        os.rename(tmp, generation)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap(link, generation)
+    added = sum(1 for d in changed if d.path not in old_hashes)
+    logger.info(
+        "updated search index: %d added, %d updated, %d removed",
+        added, len(changed) - added, len(removed),
+    )
+    return BuildReport(generation=generation.name, added=added, updated=len(changed) - added,
+                       removed=len(removed), reused=len(old_hashes) - len(changed) + added - len(removed))
+
+
+def update_documents(
+    index_dir: str | Path,
+    documents: Iterable[Document] = (),
+    removed_paths: Iterable[str] = (),
+) -> BuildReport:
+    """Add or replace ``documents`` and delete ``removed_paths`` (``kb serve``'s live reload).
+
+    Works on a copy of the current generation and swaps it in, like :func:`build_index`.
+    Raises :class:`IndexNotFound` if there is no index yet.
+    """
+    started = time.perf_counter()
+    link = Path(index_dir)
+    docs = _unique(documents)
+    with _build_lock(link):
+        current = current_generation(link)
+        if _read_meta(current).get("fingerprint") != ANALYSIS_FINGERPRINT:
+            raise SearchError(
+                f"the index at {link} was built with other synonyms or stop words: rebuild it"
+            )
+        old_hashes = _stored_hashes(current)
+        changed = [d for p, d in docs.items() if old_hashes.get(p) != document_hash(d)]
+        removed = [p for p in dict.fromkeys(removed_paths) if p in old_hashes and p not in docs]
+        if not changed and not removed:
+            return BuildReport(generation=current.name, documents=len(old_hashes), added=0, updated=0,
+                               removed=0, reused=len(old_hashes), seconds=time.perf_counter() - started)
+        report = _patch_generation(link, current, changed, removed, old_hashes)
+        report.update(documents=len(old_hashes) + report["added"] - report["removed"],
+                      seconds=time.perf_counter() - started)
+        return report
