@@ -31,8 +31,9 @@ def build_site(config: Any) -> None:
         config.plugins.on_shutdown()
 
 
-def check_site(config: Any, paths: Iterable[Path] = (), *, include_drafts: bool = True
-               ) -> list[Problem]:
+def check_site(
+    config: Any, paths: Iterable[Path] = (), *, include_drafts: bool = True
+) -> list[Problem]:
     """Problems of the whole knowledge base, or only of the files under ``paths``."""
     plugin = config.plugins.get("kb")
     site = Site.load(

@@ -214,6 +214,6 @@ def _check_link_target(
         dest = published.get(resolved)
         if dest is None:
             return [("link", "an existing article", repr(target))]
-    if anchor and anchor not in {h.anchor for h in dest.headings}:
+    if anchor and dest is not None and anchor not in {h.anchor for h in dest.headings}:
         return [("link", f"an anchor that exists in {dest.rel_path}", repr(f"#{anchor}"))]
     return []

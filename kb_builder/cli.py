@@ -83,10 +83,13 @@ def build(config_file: Path, strict: bool, site_dir: str | None, verbose: bool) 
     show_default=True,
     help="github: GitHub Actions annotations for pull-request checks.",
 )
-@click.option("--drafts/--no-drafts", default=True, show_default=True,
-              help="Check drafts as part of the site.")
-def check(config_file: Path, paths: tuple[Path, ...], strict: bool, fmt: str,
-          drafts: bool) -> None:
+@click.option(
+    "--drafts/--no-drafts",
+    default=True,
+    show_default=True,
+    help="Check drafts as part of the site.",
+)
+def check(config_file: Path, paths: tuple[Path, ...], strict: bool, fmt: str, drafts: bool) -> None:
     """Check articles without building: every problem, with file and line."""
     from kb_builder.building import check_site
     from kb_builder.problems import Severity, format_github, format_text
@@ -127,8 +130,9 @@ def new(config_file: Path, title: str, section: str, name: str | None, summary: 
 
 @main.command()
 @CONFIG_OPTION
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
-              help="Address to serve on.")
+@click.option(
+    "-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
+)
 @click.option("--livereload/--no-livereload", default=True, show_default=True)
 @click.option("-v", "--verbose", is_flag=True)
 def serve(config_file: Path, dev_addr: str, livereload: bool, verbose: bool) -> None:
@@ -155,10 +159,21 @@ def _read_jsonl(source: TextIO) -> Any:
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @click.option("--batch", type=click.File("r"), help="JSON Lines {id, query} ('-' = stdin).")
-@click.option("--index-dir", type=click.Path(path_type=Path), default=".kb/index",
-              show_default=True, envvar="KB_INDEX_DIR")
-def search_command(query: str | None, section: str | None, limit: int, as_json: bool,
-                   batch: TextIO | None, index_dir: Path) -> None:
+@click.option(
+    "--index-dir",
+    type=click.Path(path_type=Path),
+    default=".kb/index",
+    show_default=True,
+    envvar="KB_INDEX_DIR",
+)
+def search_command(
+    query: str | None,
+    section: str | None,
+    limit: int,
+    as_json: bool,
+    batch: TextIO | None,
+    index_dir: Path,
+) -> None:
     """Search the knowledge base."""
     import search
 

@@ -70,8 +70,11 @@ def sections_grid(landing_pages: Sequence[tuple[Article, int]], page: Article) -
         Entry(lp.url, lp.title, lp.summary, f"({n} {'article' if n == 1 else 'articles'})")
         for lp, n in landing_pages
     ]
-    return _block("Browse by topic", entry_list(entries, page.url, css_class="kb-sections"),
-                  "kb-block--sections")
+    return _block(
+        "Browse by topic",
+        entry_list(entries, page.url, css_class="kb-sections"),
+        "kb-block--sections",
+    )
 
 
 def related_block(related: Sequence[Article], page: Article) -> str:
@@ -90,8 +93,9 @@ def section_sidebar(
     """A bounded list of the section's other articles, with a link to all of them."""
     if not siblings:
         return ""
-    body = entry_list([Entry(a.url, a.title) for a in siblings], page.url,
-                      css_class="kb-section-more")
+    body = entry_list(
+        [Entry(a.url, a.title) for a in siblings], page.url, css_class="kb-section-more"
+    )
     if landing is not None and total > len(siblings):
         body += (
             f'<p class="kb-all"><a href="{_href(page.url, landing.url)}">'

@@ -155,11 +155,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         chosen: list[Article] = []
         for path in [*article.related, *self.related.get(article.rel_path, [])]:
             other = by_path.get(path)
-            if other is not None and other is not article and other not in chosen:
-                if self.site.include_drafts or not other.draft:
-                    chosen.append(other)
-        blocks = listings.related_block(chosen[: max(self.config.related_limit,
-                                                     len(article.related))], article)
+            if (
+                other is not None
+                and other is not article
+                and other not in chosen
+                and (self.site.include_drafts or not other.draft)
+            ):
+                chosen.append(other)
+        blocks = listings.related_block(
+            chosen[: max(self.config.related_limit, len(article.related))], article
+        )
         if article.section:
             siblings = [a for a in self.site.section_articles(article.section) if a is not article]
             blocks += listings.section_sidebar(
@@ -169,6 +174,22 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 len(siblings) + 1,
             )
         return blocks
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.config.api:
+            from kb_builder.serving import mount_api
+
+            mount_api(
+                server,
+                index_dir=self.index_dir(config),
+                database_url=self.database_url(config),
+                cors_origins=self.config.cors_origins,
+            )
+        return server
+
+    def database_url(self, config: MkDocsConfig) -> str | None:
+        """The configured database, or None for the API's default (SQLite under .kb/)."""
+        return self.config.database_url or None
 
     # -- publishing ------------------------------------------------------------------------
 

@@ -25,8 +25,14 @@ tags: [{tags}]
 """
 
 
-def article(title: str, body: str = "Some text.", *, summary: str = "A short summary.",
-            tags: str = "email", extra_front: str = "") -> str:
+def article(
+    title: str,
+    body: str = "Some text.",
+    *,
+    summary: str = "A short summary.",
+    tags: str = "email",
+    extra_front: str = "",
+) -> str:
     """The text of a valid article, with optional extra front-matter lines."""
     text = ARTICLE.format(title=title, summary=summary, tags=tags, body=body)
     if extra_front:
@@ -40,8 +46,13 @@ class SiteFactory:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def write(self, files: dict[str, str], *, plugin: dict[str, Any] | None = None,
-              extra_config: dict[str, Any] | None = None) -> Path:
+    def write(
+        self,
+        files: dict[str, str],
+        *,
+        plugin: dict[str, Any] | None = None,
+        extra_config: dict[str, Any] | None = None,
+    ) -> Path:
         docs = self.root / "docs"
         for rel, text in files.items():
             path = docs / rel

@@ -120,11 +120,13 @@ def test_old_review_date_is_a_warning(make_site, in_site):
 
 
 def test_every_problem_of_the_run_is_reported_at_once(make_site, in_site):
-    make_site({
-        "email/quota.md": "---\ntitle: Same\nsummary: One.\ntags: email\n---\n\n"
-                          "See [missing](nope.md).\n",
-        "email/other.md": article("Same", "![](shot.png)\n\n<script>alert(1)</script>\n"),
-    })
+    make_site(
+        {
+            "email/quota.md": "---\ntitle: Same\nsummary: One.\ntags: email\n---\n\n"
+            "See [missing](nope.md).\n",
+            "email/other.md": article("Same", "![](shot.png)\n\n<script>alert(1)</script>\n"),
+        }
+    )
     code, lines = run_check()
     assert code == 1
     assert lines == [
@@ -142,16 +144,18 @@ def test_every_problem_of_the_run_is_reported_at_once(make_site, in_site):
 
 
 def test_links_and_anchors_are_checked(make_site, in_site):
-    make_site({
-        "email/quota.md": article("Quota", "## Raise the quota\n\nText.\n"),
-        "email/links.md": article(
-            "Links",
-            "[ok](quota.md#raise-the-quota) [bad anchor](quota.md#nope) "
-            "[section](../hosting/index.md) [here](#symptoms) [gone](#missing) "
-            "[ext](https://docs.cpanel.net/) [up](../whm/nothing.md)\n\n"
-            "`[not a link](x.md)`\n\n```\n[also not](y.md)\n```\n",
-        ),
-    })
+    make_site(
+        {
+            "email/quota.md": article("Quota", "## Raise the quota\n\nText.\n"),
+            "email/links.md": article(
+                "Links",
+                "[ok](quota.md#raise-the-quota) [bad anchor](quota.md#nope) "
+                "[section](../hosting/index.md) [here](#symptoms) [gone](#missing) "
+                "[ext](https://docs.cpanel.net/) [up](../whm/nothing.md)\n\n"
+                "`[not a link](x.md)`\n\n```\n[also not](y.md)\n```\n",
+            ),
+        }
+    )
     _, lines = run_check()
     assert lines == [
         "docs/email/links.md:9: 'link': expected an anchor that exists in email/quota.md, "
@@ -163,11 +167,13 @@ def test_links_and_anchors_are_checked(make_site, in_site):
 
 
 def test_inline_event_handlers_and_html_images(make_site, in_site):
-    make_site({
-        "email/quota.md": article(
-            "Quota", '<a href="#" onclick="steal()">x</a>\n\n<img src="a.png">\n'
-        ),
-    })
+    make_site(
+        {
+            "email/quota.md": article(
+                "Quota", '<a href="#" onclick="steal()">x</a>\n\n<img src="a.png">\n'
+            ),
+        }
+    )
     _, lines = run_check()
     assert lines == [
         "docs/email/quota.md:9: 'html': expected no inline event handlers in Markdown, "
@@ -197,10 +203,12 @@ def test_unknown_placeholder(make_site, in_site):
 
 
 def test_paths_limit_the_report_to_those_files(make_site, in_site):
-    make_site({
-        "email/quota.md": article("Quota", "[x](nope.md)"),
-        "whm/packages.md": article("Packages", "[y](nope.md)"),
-    })
+    make_site(
+        {
+            "email/quota.md": article("Quota", "[x](nope.md)"),
+            "whm/packages.md": article("Packages", "[y](nope.md)"),
+        }
+    )
     _, lines = run_check("docs/whm")
     assert lines == ["docs/whm/packages.md:9: 'link': expected an existing article, got 'nope.md'"]
 
@@ -218,10 +226,12 @@ def test_github_format(make_site, in_site):
 
 
 def test_drafts_are_linkable_in_preview_but_not_in_build(make_site, in_site):
-    make_site({
-        "email/quota.md": article("Quota", "[draft](wip.md)"),
-        "email/wip.md": article("Work in progress", extra_front="draft: true"),
-    })
+    make_site(
+        {
+            "email/quota.md": article("Quota", "[draft](wip.md)"),
+            "email/wip.md": article("Work in progress", extra_front="draft: true"),
+        }
+    )
     assert run_check() == (0, [])
     assert run_check("--no-drafts")[1] == [
         "docs/email/quota.md:9: 'link': expected an existing article, got 'wip.md'"
