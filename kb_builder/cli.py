@@ -175,14 +175,9 @@ def search_command(
     index_dir: Path,
 ) -> None:
     """Search the knowledge base."""
-    import search
-
     if (query is None) == (batch is None):
         raise click.UsageError("give a QUERY or --batch FILE")
-    try:
-        kb = search.open_index(index_dir)
-    except search.IndexNotFound as e:
-        raise click.ClickException(f"{e} (run 'kb build' first)") from e
+    kb = _open_kb(index_dir)
     if batch is not None:
         for item in _read_jsonl(batch):
             results = kb.query(str(item.get("query", "")), limit=limit, section=section)
@@ -201,3 +196,73 @@ def search_command(
     for n, hit in enumerate(results.hits, start=1):
         click.echo(f"{n:2}. {hit.title}  [{hit.path}]  {hit.score:.2f}")
         click.echo(f"    {hit.summary}")
+
+
+def _open_kb(index_dir: Path) -> Any:
+    import search
+
+    try:
+        return search.open_index(index_dir)
+    except search.IndexNotFound as e:
+        raise click.ClickException(f"{e} (run 'kb build' first)") from e
+
+
+@main.command("suggest")
+@click.option("--subject", default="", help="The ticket's subject.")
+@click.option("--body", default="", help="The ticket's text.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--batch", type=click.File("r"),
+              help="JSON Lines {id, subject, body} ('-' = stdin); one JSON line out per input.")
+@click.option("--index-dir", type=click.Path(path_type=Path), default=".kb/index",
+              show_default=True, envvar="KB_INDEX_DIR")
+def suggest_command(subject: str, body: str, as_json: bool, batch: TextIO | None,
+                    index_dir: Path) -> None:
+    """Suggest articles for a ticket and apply the support policy to it."""
+    from search.deflect import run_batch, suggest
+
+    kb = _open_kb(index_dir)
+    if batch is not None:
+        errors = run_batch(batch, sys.stdout, kb)
+        if errors:
+            sys.exit(1)
+        return
+    if not (subject or body):
+        raise click.UsageError("give --subject and/or --body, or --batch FILE")
+    result = suggest(subject, body, kb=kb)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    data = result.to_dict()
+    click.echo(f"Priority: {data['priority']}  ({data['priority_reason']})")
+    if data["out_of_scope"]:
+        click.echo(f"Out of scope ({data['out_of_scope']['reason']}): "
+                   f"{data['out_of_scope']['message']}")
+    for secret in data["secrets"]:
+        click.echo(f"Warning ({secret['type']}): {secret['message']}")
+    click.echo(f"Channel: {data['channel']['recommended']}: {data['channel']['message']}")
+    click.echo(f"Articles ({data['confidence']} confidence):")
+    for n, article in enumerate(data["articles"], start=1):
+        click.echo(f"{n:2}. {article['title']}  [{article['path']}]  {article['score']:.2f}")
+
+
+@main.command("api")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (each opens the index read-only).")
+@click.option("--forwarded-allow-ips", default=None,
+              help="Load balancer addresses whose X-Forwarded-For is trusted.")
+def api_command(host: str, port: int, workers: int, forwarded_allow_ips: str | None) -> None:
+    """Run the HTTP API alone (production), configured by KB_* environment variables."""
+    from kb_api import Settings, SettingsError, serve_main
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from e
+    serve_main(settings, host=host, port=port, workers=workers,
+               forwarded_allow_ips=forwarded_allow_ips)
+
+
+if __name__ == "__main__":
+    main()

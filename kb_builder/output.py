@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 __all__ = ["make_staging_dir", "recover", "remove_stale_staging", "replace_dir"]
 
@@ -27,7 +28,7 @@ _STAGING_PREFIX = ".staging-"
 _OLD_SUFFIX = ".previous"
 
 
-def _renameat2() -> object | None:
+def _renameat2() -> Any:
     if not sys.platform.startswith("linux"):
         return None
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)

@@ -102,3 +102,140 @@ def make_site(site_factory: SiteFactory) -> Callable[..., SiteFactory]:
         return site_factory
 
     return make
+
+
+# -- served sites and a real browser, for end-to-end tests -----------------------------------
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+@dataclass
+class ServedSite:
+    """A copy of the real knowledge base, built, and served by a real server process."""
+
+    root: Path
+    url: str
+    database_url: str
+    proc: subprocess.Popen[bytes]
+
+
+def _copy_project(dest: Path) -> Path:
+    shutil.copytree(REPO / "docs", dest / "docs")
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def _start(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # Logs go to a file (a pipe nobody reads would fill up and block the server).
+    log = (cwd / f"server-{free_port()}.log").open("wb")
+    return subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def built_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real docs/ copied and built once (site/ and .kb/index) in a temporary folder."""
+    root = _copy_project(tmp_path_factory.mktemp("kb"))
+    subprocess.run([sys.executable, "-m", "kb_builder.cli", "build"], cwd=root, check=True,
+                   capture_output=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def served_kb(built_kb: Path) -> Iterator[ServedSite]:
+    """``kb serve`` (site + API on one port) over the real knowledge base."""
+    port = free_port()
+    database_url = f"sqlite:///{built_kb / '.kb' / 'served.sqlite3'}"
+    env = {**os.environ, "KB_DATABASE_URL": database_url, "KB_RATE_LIMIT": "0/minute"}
+    proc = _start(
+        [sys.executable, "-m", "kb_builder.cli", "serve", "--no-livereload",
+         "--dev-addr", f"127.0.0.1:{port}"],
+        built_kb, env,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(url + "api/health", proc=proc)
+        yield ServedSite(built_kb, url, database_url, proc)
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def static_kb(built_kb: Path) -> Iterator[str]:
+    """The built site/ on a plain static file server: no API behind it."""
+    port = free_port()
+    proc = _start([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                   "--directory", str(built_kb / "site")], built_kb, dict(os.environ))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(url, proc=proc)
+        yield url
+    finally:
+        _stop(proc)
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: run scripts/test (it installs Debian's chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page that records every request it makes (``page.requests``)."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.requests = []
+    pg.on("request", lambda request: pg.requests.append(request.url))
+    try:
+        yield pg
+    finally:
+        context.close()
