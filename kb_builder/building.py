@@ -22,13 +22,18 @@ def build_site(config: Any) -> None:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
-    config.plugins.on_startup(command="build", dirty=False)
     try:
-        build(config)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
     except (Abort, MkDocsException) as e:
         raise BuildFailed(f"Build failed, previous site kept: {e}") from e
-    finally:
-        config.plugins.on_shutdown()
+    except OSError as e:
+        # A full disk or a read-only folder: say which, without a traceback.
+        where = f" ({e.filename})" if e.filename else ""
+        raise BuildFailed(f"Build failed, previous site kept: {e.strerror or e}{where}") from e
 
 
 def check_site(

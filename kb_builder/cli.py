@@ -211,12 +211,21 @@ def _open_kb(index_dir: Path) -> Any:
 @click.option("--subject", default="", help="The ticket's subject.")
 @click.option("--body", default="", help="The ticket's text.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
-@click.option("--batch", type=click.File("r"),
-              help="JSON Lines {id, subject, body} ('-' = stdin); one JSON line out per input.")
-@click.option("--index-dir", type=click.Path(path_type=Path), default=".kb/index",
-              show_default=True, envvar="KB_INDEX_DIR")
-def suggest_command(subject: str, body: str, as_json: bool, batch: TextIO | None,
-                    index_dir: Path) -> None:
+@click.option(
+    "--batch",
+    type=click.File("r"),
+    help="JSON Lines {id, subject, body} ('-' = stdin); one JSON line out per input.",
+)
+@click.option(
+    "--index-dir",
+    type=click.Path(path_type=Path),
+    default=".kb/index",
+    show_default=True,
+    envvar="KB_INDEX_DIR",
+)
+def suggest_command(
+    subject: str, body: str, as_json: bool, batch: TextIO | None, index_dir: Path
+) -> None:
     """Suggest articles for a ticket and apply the support policy to it."""
     from search.deflect import run_batch, suggest
 
@@ -235,8 +244,9 @@ def suggest_command(subject: str, body: str, as_json: bool, batch: TextIO | None
     data = result.to_dict()
     click.echo(f"Priority: {data['priority']}  ({data['priority_reason']})")
     if data["out_of_scope"]:
-        click.echo(f"Out of scope ({data['out_of_scope']['reason']}): "
-                   f"{data['out_of_scope']['message']}")
+        click.echo(
+            f"Out of scope ({data['out_of_scope']['reason']}): {data['out_of_scope']['message']}"
+        )
     for secret in data["secrets"]:
         click.echo(f"Warning ({secret['type']}): {secret['message']}")
     click.echo(f"Channel: {data['channel']['recommended']}: {data['channel']['message']}")
@@ -248,10 +258,18 @@ def suggest_command(subject: str, body: str, as_json: bool, batch: TextIO | None
 @main.command("api")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes (each opens the index read-only).")
-@click.option("--forwarded-allow-ips", default=None,
-              help="Load balancer addresses whose X-Forwarded-For is trusted.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (each opens the index read-only).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Load balancer addresses whose X-Forwarded-For is trusted.",
+)
 def api_command(host: str, port: int, workers: int, forwarded_allow_ips: str | None) -> None:
     """Run the HTTP API alone (production), configured by KB_* environment variables."""
     from kb_api import Settings, SettingsError, serve_main
@@ -260,8 +278,9 @@ def api_command(host: str, port: int, workers: int, forwarded_allow_ips: str | N
         settings = Settings.from_env()
     except SettingsError as e:
         raise click.ClickException(str(e)) from e
-    serve_main(settings, host=host, port=port, workers=workers,
-               forwarded_allow_ips=forwarded_allow_ips)
+    serve_main(
+        settings, host=host, port=port, workers=workers, forwarded_allow_ips=forwarded_allow_ips
+    )
 
 
 if __name__ == "__main__":

@@ -56,7 +56,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             output.recover(final)
             output.remove_stale_staging(final)
             self._final_site = final
-            self._staging_site = output.make_staging_dir(final)
+            try:
+                self._staging_site = output.make_staging_dir(final)
+            except OSError as e:
+                raise PluginError(
+                    f"Cannot create a staging directory beside {final}: {e.strerror or e}"
+                ) from e
             config.site_dir = str(self._staging_site)
         if self.config.widgets:
             for asset in sorted(ASSETS_DIR.iterdir()):
@@ -113,7 +118,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if self.config.search_index:
             if self.index is not None:
                 self.index.discard()
-            self.index = StagedIndex(self.index_dir(config), self.site.documents())
+            index_dir = self.index_dir(config)
+            try:
+                self.index = StagedIndex(index_dir, self.site.documents())
+            except OSError as e:
+                raise PluginError(
+                    f"Cannot write the search index in {index_dir.parent}: "
+                    f"{e.strerror or e}; the previous site and index are kept"
+                ) from e
             self.related = {
                 d.path: self.index.related(d.path, limit=self.config.related_limit)
                 for d in self.index.documents

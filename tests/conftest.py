@@ -171,8 +171,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 def built_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real docs/ copied and built once (site/ and .kb/index) in a temporary folder."""
     root = _copy_project(tmp_path_factory.mktemp("kb"))
-    subprocess.run([sys.executable, "-m", "kb_builder.cli", "build"], cwd=root, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "kb_builder.cli", "build"], cwd=root, check=True, capture_output=True
+    )
     return root
 
 
@@ -183,9 +184,17 @@ def served_kb(built_kb: Path) -> Iterator[ServedSite]:
     database_url = f"sqlite:///{built_kb / '.kb' / 'served.sqlite3'}"
     env = {**os.environ, "KB_DATABASE_URL": database_url, "KB_RATE_LIMIT": "0/minute"}
     proc = _start(
-        [sys.executable, "-m", "kb_builder.cli", "serve", "--no-livereload",
-         "--dev-addr", f"127.0.0.1:{port}"],
-        built_kb, env,
+        [
+            sys.executable,
+            "-m",
+            "kb_builder.cli",
+            "serve",
+            "--no-livereload",
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        built_kb,
+        env,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -199,8 +208,20 @@ def served_kb(built_kb: Path) -> Iterator[ServedSite]:
 def static_kb(built_kb: Path) -> Iterator[str]:
     """The built site/ on a plain static file server: no API behind it."""
     port = free_port()
-    proc = _start([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                   "--directory", str(built_kb / "site")], built_kb, dict(os.environ))
+    proc = _start(
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(built_kb / "site"),
+        ],
+        built_kb,
+        dict(os.environ),
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for(url, proc=proc)
