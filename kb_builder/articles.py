@@ -62,30 +62,30 @@ class Article:
 
     # -- where the file stands ------------------------------------------------------------
 
-    @property
+    @functools.cached_property
     def parts(self) -> tuple[str, ...]:
         return PurePosixPath(self.rel_path).parts
 
-    @property
+    @functools.cached_property
     def section(self) -> str | None:
         """The section folder, when the file is directly inside one."""
         parts = self.parts
         return parts[0] if len(parts) == 2 and parts[0] in self.sections else None
 
-    @property
+    @functools.cached_property
     def is_landing_page(self) -> bool:
         return len(self.parts) == 2 and self.parts[1] == "index.md" and self.section is not None
 
-    @property
+    @functools.cached_property
     def is_home(self) -> bool:
         return self.rel_path == "index.md"
 
-    @property
+    @functools.cached_property
     def is_article(self) -> bool:
         """Everything but landing pages, the home page and the tags page is an article."""
         return not (self.is_landing_page or self.is_home or self.rel_path == "tags.md")
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         """The page's URL relative to the site root (MkDocs' directory URLs)."""
         path = PurePosixPath(self.rel_path)

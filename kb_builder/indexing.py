@@ -2,14 +2,21 @@
 
 The index is built into a staging name (``.kb/index.staging``) while the pages render, and
 renamed over the live name only once the whole build has succeeded, so a failed build
-leaves the last good site *and* index in place.
+leaves the last good site *and* index in place. ``kb build`` indexes in a second process,
+so both cores work: one renders pages, the other indexes and computes related articles.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
+import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import search
@@ -19,33 +26,77 @@ __all__ = ["StagedIndex"]
 
 log = logging.getLogger(__name__)
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _stage(
+    documents: Sequence[Document], staging: Path, live: Path, related_limit: int
+) -> dict[str, list[str]]:
+    """Build the staged generation (reusing the live one's unchanged documents)."""
+    _die_with_parent()
+    search.build_index(documents, staging, reuse_from=live)
+    kb = search.open_index(staging)
+    try:
+        return kb.related_all(limit=related_limit)
+    finally:
+        kb.close()
+
+
+def _die_with_parent() -> None:
+    # A build killed with SIGKILL must not leave an orphan still writing the index.
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
 
 class StagedIndex:
     """A freshly built index generation, not yet visible to readers."""
 
-    def __init__(self, index_dir: Path, documents: Sequence[Document]) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        documents: Sequence[Document],
+        *,
+        related_limit: int,
+        background: bool,
+    ) -> None:
         self.index_dir = index_dir
         self.staging = index_dir.with_name(index_dir.name + ".staging")
-        self.documents = documents
-        search.build_index(documents, self.staging)
-        self._kb = search.open_index(self.staging)
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        args = (list(documents), self.staging, index_dir, related_limit)
+        self._pool: ProcessPoolExecutor | None = None
+        self._related: dict[str, list[str]] | None = None
+        self._future: Future[dict[str, list[str]]] | None = None
+        if background:
+            # spawn, not fork: the parent may run threads (MkDocs' server, loggers).
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self._future = self._pool.submit(_stage, *args)
+        else:
+            self._related = _stage(*args)
 
-    def related(self, path: str, *, limit: int) -> list[str]:
-        """Nearest articles by content, from the staged index."""
-        return self._kb.related(path, limit=limit)
+    def related(self) -> dict[str, list[str]]:
+        """Related articles of every document; waits for the background build."""
+        if self._related is None:
+            assert self._future is not None
+            self._related = self._future.result()
+            self._shutdown_pool()
+        return self._related
 
     def commit(self) -> None:
         """Point the live name at the staged generation (one atomic rename of a symlink)."""
-        self.close()
+        self.related()  # the build must be complete
         os.replace(self.staging, self.index_dir)
         log.debug("Search index published at %s", self.index_dir)
 
     def discard(self) -> None:
-        self.close()
+        if self._future is not None and not self._future.done():
+            self._future.cancel()
+        self._shutdown_pool()
         if self.staging.is_symlink():
             self.staging.unlink()
 
-    def close(self) -> None:
-        close = getattr(self._kb, "close", None)
-        if close is not None:
-            close()
+    def _shutdown_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

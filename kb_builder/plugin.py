@@ -26,6 +26,8 @@ log = get_plugin_logger(__name__)
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/kb"
+RELATED_MARKER_HTML = "<!-- kb:related -->"
+RELATED_MARKER = f"\n\n{RELATED_MARKER_HTML}\n\n"
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
@@ -35,7 +37,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.command = "build"
         self.site: Site | None = None
         self.index: StagedIndex | None = None
-        self.related: dict[str, list[str]] = {}
         self._final_site: Path | None = None
         self._staging_site: Path | None = None
         self._succeeded = False
@@ -120,16 +121,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 self.index.discard()
             index_dir = self.index_dir(config)
             try:
-                self.index = StagedIndex(index_dir, self.site.documents())
+                self.index = StagedIndex(
+                    index_dir,
+                    self.site.documents(),
+                    related_limit=self.config.related_limit,
+                    background=not self.is_serve,
+                )
             except OSError as e:
                 raise PluginError(
                     f"Cannot write the search index in {index_dir.parent}: "
                     f"{e.strerror or e}; the previous site and index are kept"
                 ) from e
-            self.related = {
-                d.path: self.index.related(d.path, limit=self.config.related_limit)
-                for d in self.index.documents
-            }
         return nav
 
     # -- pages -----------------------------------------------------------------------------
@@ -163,20 +165,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def _article_blocks(self, article: Article) -> str:
         assert self.site is not None
-        by_path = self.site.by_path
-        chosen: list[Article] = []
-        for path in [*article.related, *self.related.get(article.rel_path, [])]:
-            other = by_path.get(path)
-            if (
-                other is not None
-                and other is not article
-                and other not in chosen
-                and (self.site.include_drafts or not other.draft)
-            ):
-                chosen.append(other)
-        blocks = listings.related_block(
-            chosen[: max(self.config.related_limit, len(article.related))], article
-        )
+        # Related articles come from the index, built in parallel with page rendering:
+        # a marker now, filled in on_post_page.
+        blocks = RELATED_MARKER if self.index is not None else self._related_html(article)
         if article.section:
             siblings = [a for a in self.site.section_articles(article.section) if a is not article]
             blocks += listings.section_sidebar(
@@ -186,6 +177,31 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 len(siblings) + 1,
             )
         return blocks
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if RELATED_MARKER_HTML not in output or self.site is None:
+            return output
+        article = self.site.by_path.get(page.file.src_uri)
+        html = self._related_html(article) if article is not None else ""
+        return output.replace(RELATED_MARKER_HTML, html, 1)
+
+    def _related_html(self, article: Article) -> str:
+        assert self.site is not None
+        by_path = self.site.by_path
+        nearest = self.index.related().get(article.rel_path, []) if self.index else []
+        chosen: list[Article] = []
+        for path in [*article.related, *nearest]:
+            other = by_path.get(path)
+            if (
+                other is not None
+                and other is not article
+                and other not in chosen
+                and (self.site.include_drafts or not other.draft)
+            ):
+                chosen.append(other)
+        return listings.related_block(
+            chosen[: max(self.config.related_limit, len(article.related))], article
+        )
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.api:

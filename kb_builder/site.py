@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ class Site:
             other_files=others,
         )
 
-    @property
+    @functools.cached_property
     def by_path(self) -> dict[str, Article]:
         return {a.rel_path: a for a in self.articles}
 
@@ -99,10 +100,18 @@ class Site:
 
     def section_articles(self, section: str) -> list[Article]:
         """The section's published articles, by title."""
-        return sorted(
-            (a for a in self.published() if a.is_article and a.section == section),
-            key=lambda a: a.title.casefold(),
-        )
+        return self._by_section.get(section, [])
+
+    @functools.cached_property
+    def _by_section(self) -> dict[str, list[Article]]:
+        # Computed once per build: every article page shows some of its section.
+        groups: dict[str, list[Article]] = {}
+        for a in self.published():
+            if a.is_article and a.section is not None:
+                groups.setdefault(a.section, []).append(a)
+        for group in groups.values():
+            group.sort(key=lambda a: a.title.casefold())
+        return groups
 
     def documents(self) -> list[Document]:
         return to_documents(

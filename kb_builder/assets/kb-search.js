@@ -1,0 +1,208 @@
+/*
+ * kb-search.js: the header search box (Material for MkDocs) answered by the knowledge
+ * base's own search API (synonyms, typo tolerance, snippets) when the site is served with
+ * it (`kb serve`, or a deployment with the API).
+ *
+ * On load it asks GET <api>/health. Only if that answers {"status": "ok"} does it take
+ * over: Material's result list and meta line are swapped for ours (Material keeps
+ * rendering into its detached originals, unseen), and every input goes to GET <api>/search.
+ * Otherwise nothing changes and Material's built-in client-side search keeps working, so
+ * search works on a purely static host too.
+ *
+ * The API base is data-api on this script tag, else <meta name="kb-api" content="...">,
+ * else "api/" under the site root. Results are built with createElement/textContent only;
+ * a snippet's <mark> highlights are rebuilt from its text, never inserted as HTML.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+
+  function config() {
+    var node = document.getElementById("__config");
+    try {
+      return node ? JSON.parse(node.textContent || "{}") : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  var cfg = config();
+  var siteRoot = new URL((cfg.base || ".") + "/", location.href);
+  var meta = document.querySelector("meta[name=kb-api]");
+  var api = (script && script.getAttribute("data-api")) || (meta && meta.getAttribute("content")) || "api";
+  var apiRoot = new URL(api.replace(/\/*$/, "/"), siteRoot);
+  var t = cfg.translations || {};
+
+  function tr(key, fallback) {
+    return typeof t[key] === "string" ? t[key] : fallback;
+  }
+
+  function decode(text) {
+    return text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, function (_, name) {
+      return { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" }[name];
+    });
+  }
+
+  // "a <mark>b</mark> c" (escaped HTML from the API) -> text nodes and <mark> elements.
+  function snippet(parent, html) {
+    String(html || "")
+      .split(/<mark>|<\/mark>/)
+      .forEach(function (part, i) {
+        var text = decode(part.replace(/<[^>]*>/g, ""));
+        if (!text) return;
+        if (i % 2) {
+          var mark = document.createElement("mark");
+          mark.textContent = text;
+          parent.appendChild(mark);
+        } else {
+          parent.appendChild(document.createTextNode(text));
+        }
+      });
+  }
+
+  function safeUrl(url) {
+    try {
+      var u = new URL(String(url), siteRoot);
+      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function enable(input, result) {
+    var oldMeta = result.querySelector(".md-search-result__meta");
+    var oldList = result.querySelector(".md-search-result__list");
+    if (!oldMeta || !oldList) return;
+    var metaLine = oldMeta.cloneNode(false);
+    var list = oldList.cloneNode(false);
+    metaLine.textContent = tr("search.result.placeholder", "Type to start searching");
+    metaLine.setAttribute("aria-live", "polite");
+    list.setAttribute("role", "list");
+    list.hidden = false;
+    oldMeta.replaceWith(metaLine);
+    oldList.replaceWith(list);
+    document.documentElement.setAttribute("data-kb-search", "api");
+
+    var timer = null;
+    var pending = null;
+    var last = null;
+
+    function render(query, data) {
+      while (list.firstChild) list.removeChild(list.firstChild);
+      var hits = (data && Array.isArray(data.results) && data.results) || [];
+      if (!query) {
+        metaLine.textContent = tr("search.result.placeholder", "Type to start searching");
+        return;
+      }
+      var count = hits.length;
+      metaLine.textContent =
+        count === 0
+          ? tr("search.result.none", "No matching documents")
+          : count === 1
+            ? tr("search.result.one", "1 matching document")
+            : tr("search.result.other", "# matching documents").replace("#", String(count));
+      if (data && data.did_you_mean) metaLine.textContent += " (" + data.did_you_mean + ")";
+      hits.forEach(function (hit) {
+        var href = hit && safeUrl(hit.url);
+        if (!href) return;
+        var item = document.createElement("li");
+        item.className = "md-search-result__item kb-search-result";
+        var link = document.createElement("a");
+        link.className = "md-search-result__link";
+        link.href = href;
+        link.tabIndex = -1;
+        var article = document.createElement("article");
+        article.className = "md-search-result__article md-typeset";
+        article.setAttribute("data-md-score", String(Number(hit.score) || 0));
+        var icon = document.createElement("div");
+        icon.className = "md-search-result__icon md-icon";
+        var title = document.createElement("h1");
+        title.textContent = String(hit.title || "");
+        var text = document.createElement("p");
+        snippet(text, hit.snippet || hit.summary);
+        article.appendChild(icon);
+        article.appendChild(title);
+        article.appendChild(text);
+        link.appendChild(article);
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+    }
+
+    function run() {
+      var query = input.value.trim();
+      if (query === last) return;
+      last = query;
+      if (pending) pending.abort();
+      if (!query) {
+        render("", null);
+        return;
+      }
+      var controller = (pending = new AbortController());
+      var url = new URL("search", apiRoot);
+      url.searchParams.set("q", query.slice(0, 500));
+      url.searchParams.set("limit", "20");
+      fetch(url.href, { credentials: "omit", signal: controller.signal })
+        .then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.json();
+        })
+        .then(function (data) {
+          if (pending === controller) render(query, data);
+        })
+        .catch(function (error) {
+          if (error && error.name === "AbortError") return;
+          render(query, null);
+        });
+    }
+
+    // Capture phase: our handler runs before Material's, for typing and pasting alike.
+    input.addEventListener(
+      "input",
+      function () {
+        clearTimeout(timer);
+        timer = setTimeout(run, 120);
+      },
+      true
+    );
+    input.addEventListener(
+      "keyup",
+      function () {
+        clearTimeout(timer);
+        timer = setTimeout(run, 120);
+      },
+      true
+    );
+    if (input.value) run();
+  }
+
+  function start() {
+    var input = document.querySelector("[data-md-component=search-query]");
+    var result = document.querySelector("[data-md-component=search-result]");
+    // Material's search dialog has no accessible name (axe: aria-dialog-name).
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && input && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || "Search");
+    }
+    if (!input || !result || typeof fetch !== "function" || typeof AbortController !== "function") return;
+    var controller = new AbortController();
+    var timeout = setTimeout(function () {
+      controller.abort();
+    }, 3000);
+    fetch(new URL("health", apiRoot).href, { credentials: "omit", signal: controller.signal })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (data) {
+        clearTimeout(timeout);
+        if (data && data.status === "ok") enable(input, result);
+      })
+      .catch(function () {
+        // No API here (static hosting): Material's own search stays in charge.
+      });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
