@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from search.deflect_policy import LEVELS, Policy, default_policy
@@ -84,7 +81,13 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used by the CLI and the API."""
-        return {"path": self.path, "url": self.url, "title": self.title, "summary": self.summary, "score": round(self.score, 3)}
+        return {
+            "path": self.path,
+            "url": self.url,
+            "title": self.title,
+            "summary": self.summary,
+            "score": round(self.score, 3),
+        }
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ class Suggestion:
 
     articles: tuple[Article, ...]
     confidence: str
-    """``high``, ``low`` or ``none`` (then ``articles`` is empty unless out of scope)."""
+    """``high``, ``low`` or ``none`` (then ``articles`` is empty). An excluded request
+    always lists the policy's scope article, with at least ``low``."""
     priority: str
     """``critical``, ``high``, ``medium`` or ``low``."""
     priority_reason: str
@@ -205,7 +209,10 @@ def recommend_channel(
     advice = policy.channel
     if out_of_scope is not None:
         return Channel("ticket", advice.out_of_scope_message)
-    if LEVELS.index(priority) >= LEVELS.index(advice.chat_max_priority) and word_count <= advice.chat_max_words:
+    if (
+        LEVELS.index(priority) >= LEVELS.index(advice.chat_max_priority)
+        and word_count <= advice.chat_max_words
+    ):
         return Channel("chat", advice.chat_message)
     if priority in ("critical", "high"):
         return Channel("ticket", f"{advice.ticket_message} {advice.urgent_message}")
@@ -232,39 +239,30 @@ def _search(kb: _KnowledgeBase, subject: str, body: str, limit: int) -> list[_Hi
 
 
 def _article(hit: _Hit) -> Article:
-    return Article(path=hit.path, url=hit.url, title=hit.title, summary=hit.summary, score=float(hit.score))
+    return Article(
+        path=hit.path, url=hit.url, title=hit.title, summary=hit.summary, score=float(hit.score)
+    )
 
 
-def _lookup_article(kb: _KnowledgeBase, path: str) -> Article | None:
+def _lookup_article(kb: _KnowledgeBase, path: str, score: float) -> Article | None:
     """Find one article of the index by path (for the scope article)."""
-    for name in ("get", "article", "document"):
-        getter = getattr(kb, name, None)
-        if callable(getter):
-            try:
-                found = getter(path)
-            except (KeyError, LookupError):
-                return None
-            if found is not None:
-                return Article(
-                    path=found.path, url=found.url, title=found.title, summary=found.summary, score=float(getattr(found, "score", 0.0))
-                )
-            return None
-    return None
-
-
-_default_kb: Any = None
-_default_kb_lock = threading.Lock()
-
-
-def _open_default_kb() -> Any:
-    global _default_kb
-    with _default_kb_lock:
-        if _default_kb is None:
-            import search
-
-            index_dir = Path(os.environ.get("KB_INDEX_DIR", ".kb/index"))
-            _default_kb = search.open_index(index_dir)
-        return _default_kb
+    document = getattr(kb, "document", None)
+    if not callable(document):
+        return None
+    found = document(path)
+    if not found:
+        return None
+    if isinstance(found, dict):
+        return Article(
+            path=path,
+            url=str(found.get("url", "")),
+            title=str(found.get("title", "")),
+            summary=str(found.get("summary", "")),
+            score=float(score),
+        )
+    return Article(
+        path=path, url=found.url, title=found.title, summary=found.summary, score=float(score)
+    )
 
 
 def suggest(
@@ -280,13 +278,16 @@ def suggest(
     Args:
         subject: The ticket's subject line.
         body: The ticket's text: long prose, pasted errors and all.
-        kb: An open :class:`search.KnowledgeBase`; by default the index in
-            ``$KB_INDEX_DIR`` (``.kb/index``) is opened once per process.
+        kb: An open :class:`search.KnowledgeBase`; by default the process-wide one
+            for ``$KB_INDEX_DIR`` (``.kb/index``), see :func:`search.get_knowledge_base`.
         policy: The support-policy rules; by default ``search/policy.yml``.
         limit: At most this many articles (the policy's ``max_articles`` by default).
     """
     policy = policy or default_policy()
-    kb = kb if kb is not None else _open_default_kb()
+    if kb is None:
+        import search
+
+        kb = search.get_knowledge_base()
     text = _ticket_text(subject, body)
     findings = find_secrets(text)
     # Rules and search only ever see the masked text: a secret can neither be quoted as
@@ -304,15 +305,21 @@ def suggest(
     if hits and hits[0].score >= policy.confidence.low_score:
         top = hits[0].score
         confidence = "high" if top >= policy.confidence.high_score else "low"
-        floor = top * policy.confidence.min_relative_score
+        floor = max(top * policy.confidence.min_relative_score, policy.confidence.low_score)
         articles = [_article(h) for h in hits if h.score >= floor]
     if exclusion is not None and policy.scope_article:
         # The policy's own page explains what we do instead; keep the articles that
         # answer the in-scope part after it.
+        scope_score = max(
+            [h.score for h in hits if h.path == policy.scope_article]
+            + [hits[0].score if hits else 0.0]
+        )
         articles = [a for a in articles if a.path != policy.scope_article]
-        scope = _lookup_article(kb, policy.scope_article)
+        scope = _lookup_article(kb, policy.scope_article, scope_score)
         if scope is not None:
             articles.insert(0, scope)
+            if confidence == "none":
+                confidence = "low"
     articles = articles[:max_articles]
 
     channel = recommend_channel(priority, exclusion, len(_WORD.findall(masked)), policy)
@@ -335,7 +342,9 @@ def suggest(
     )
 
 
-def run_batch(lines: Iterable[str], out: IO[str], kb: Any = None, *, policy: Policy | None = None) -> int:
+def run_batch(
+    lines: Iterable[str], out: IO[str], kb: Any = None, *, policy: Policy | None = None
+) -> int:
     """Deflect JSON Lines tickets ``{"id", "subject", "body"}``, writing one line per input.
 
     Output lines are in input order: the suggestion's JSON with the ticket's ``id`` first,
@@ -357,7 +366,8 @@ def run_batch(lines: Iterable[str], out: IO[str], kb: Any = None, *, policy: Pol
                 raise ValueError("expected string fields 'subject' and 'body'")
         except ValueError as e:
             errors += 1
-            message = f"line {number}: {e if not isinstance(e, json.JSONDecodeError) else f'not valid JSON: {e.msg}'}"
+            problem = f"not valid JSON: {e.msg}" if isinstance(e, json.JSONDecodeError) else str(e)
+            message = f"line {number}: {problem}"
             log.warning("kb suggest --batch: %s", message)
             out.write(json.dumps({"id": ticket_id, "error": message}, ensure_ascii=False) + "\n")
             continue

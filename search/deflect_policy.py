@@ -8,7 +8,8 @@ applies them.
 Every problem in the file is reported at once, each naming the file, the key, what was
 expected and what arrived, e.g.::
 
-    search/policy.yml: 'priority.rules[2].level': expected one of critical, high, medium, low, got 'urgent'
+    search/policy.yml: 'priority.rules[2].level': expected one of critical, high,
+    medium, low, got 'urgent'
 """
 
 from __future__ import annotations
@@ -198,7 +199,9 @@ class _Reader:
             return choices[-1]
         return str(value)
 
-    def number(self, data: dict[str, Any], name: str, prefix: str, *, integer: bool = False) -> float:
+    def number(
+        self, data: dict[str, Any], name: str, prefix: str, *, integer: bool = False
+    ) -> float:
         key = f"{prefix}.{name}"
         value = self.get(data, name, key)
         if value is None and name not in data:
@@ -211,7 +214,9 @@ class _Reader:
             return 0
         return value
 
-    def regexes(self, data: dict[str, Any], name: str, prefix: str, *, required: bool) -> tuple[re.Pattern[str], ...]:
+    def regexes(
+        self, data: dict[str, Any], name: str, prefix: str, *, required: bool
+    ) -> tuple[re.Pattern[str], ...]:
         key = f"{prefix}.{name}"
         if name not in data:
             if required:
@@ -219,7 +224,13 @@ class _Reader:
             return ()
         value = data[name]
         if not isinstance(value, list) or (required and not value):
-            self.fail(key, "a non-empty list of regular expressions" if required else "a list of regular expressions", value)
+            self.fail(
+                key,
+                "a non-empty list of regular expressions"
+                if required
+                else "a list of regular expressions",
+                value,
+            )
             return ()
         compiled: list[re.Pattern[str]] = []
         for i, item in enumerate(value):
@@ -230,7 +241,9 @@ class _Reader:
             try:
                 compiled.append(re.compile(item, re.IGNORECASE))
             except re.error as e:
-                self.problems.append(f"{item_key!r}: expected a valid regular expression, got {_show(item)}: {e}")
+                self.problems.append(
+                    f"{item_key!r}: expected a valid regular expression, got {_show(item)}: {e}"
+                )
         return tuple(compiled)
 
     def matcher(self, data: dict[str, Any], prefix: str) -> Matcher:
@@ -243,7 +256,9 @@ class _Reader:
         for name in data:
             if name not in allowed:
                 where = f"{prefix}.{name}" if prefix else str(name)
-                self.problems.append(f"{where!r}: unknown key (expected one of {', '.join(sorted(allowed))})")
+                self.problems.append(
+                    f"{where!r}: unknown key (expected one of {', '.join(sorted(allowed))})"
+                )
 
 
 def _show(value: object) -> str:
@@ -288,7 +303,9 @@ def _parse(raw: object, source: str) -> Policy:
     scope = r.mapping(top.get("scope"), "scope")
     r.unknown_keys(scope, {"article", "exclusions"}, "scope")
     scope_article = scope.get("article")
-    if scope_article is not None and not (isinstance(scope_article, str) and scope_article.endswith(".md")):
+    if scope_article is not None and not (
+        isinstance(scope_article, str) and scope_article.endswith(".md")
+    ):
         r.fail("scope.article", "an article path ending in .md, relative to docs/", scope_article)
         scope_article = None
     exclusions: list[Exclusion] = []
@@ -330,7 +347,9 @@ def _parse(raw: object, source: str) -> Policy:
     secret_messages = {kind: r.text(secrets, kind, "secrets") for kind in SECRET_TYPES}
 
     conf = r.mapping(top.get("confidence"), "confidence")
-    r.unknown_keys(conf, {"high_score", "low_score", "min_relative_score", "max_articles"}, "confidence")
+    r.unknown_keys(
+        conf, {"high_score", "low_score", "min_relative_score", "max_articles"}, "confidence"
+    )
     confidence = Confidence(
         high_score=r.number(conf, "high_score", "confidence"),
         low_score=r.number(conf, "low_score", "confidence"),
@@ -338,9 +357,17 @@ def _parse(raw: object, source: str) -> Policy:
         max_articles=int(r.number(conf, "max_articles", "confidence", integer=True)),
     )
     if confidence.low_score > confidence.high_score:
-        r.fail("confidence.low_score", f"at most high_score ({confidence.high_score})", confidence.low_score)
+        r.fail(
+            "confidence.low_score",
+            f"at most high_score ({confidence.high_score})",
+            confidence.low_score,
+        )
     if not 0 <= confidence.min_relative_score <= 1:
-        r.fail("confidence.min_relative_score", "a number between 0 and 1", confidence.min_relative_score)
+        r.fail(
+            "confidence.min_relative_score",
+            "a number between 0 and 1",
+            confidence.min_relative_score,
+        )
     if not 1 <= confidence.max_articles <= 5:
         r.fail("confidence.max_articles", "an integer from 1 to 5", confidence.max_articles)
 
@@ -374,7 +401,12 @@ def load_policy(path: Path | str = DEFAULT_POLICY_PATH) -> Policy:
     except yaml.YAMLError as e:
         raise PolicyError(path, [f"not valid YAML: {e}"]) from e
     policy = _parse(raw, str(path))
-    log.debug("loaded support policy %s: %d priority rules, %d exclusions", path, len(policy.priority_rules), len(policy.exclusions))
+    log.debug(
+        "loaded support policy %s: %d priority rules, %d exclusions",
+        path,
+        len(policy.priority_rules),
+        len(policy.exclusions),
+    )
     return policy
 
 

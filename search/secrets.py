@@ -28,11 +28,13 @@ class SecretFinding:
 
 
 _PRIVATE_KEY = re.compile(
-    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[^\n]*(?:\n[A-Za-z0-9+/=]{8,}[.]*)*)",
+    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[^\n]*(?:\n[A-Za-z0-9+/=]{8,}[.]*)*)",  # noqa: E501
     re.DOTALL,
 )
 # cPanel & WHM API tokens: 32 upper-case letters and digits.
-_CPANEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{32}(?![A-Za-z0-9])")
+_CPANEL_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9])(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{32}(?![A-Za-z0-9])"
+)
 _AUTH_HEADER = re.compile(
     r"\b(?:authorization\s*:\s*)?(?:cpanel|whm|bearer|token|basic)\s+(?:[\w.\-]+\s*:\s*)?(?P<secret>[A-Za-z0-9_\-.=+/]{20,})",
     re.IGNORECASE,
@@ -41,17 +43,24 @@ _KEYED_TOKEN = re.compile(
     r"\b(?:api[_\s-]?(?:key|token|secret)|access[_\s-]?token|secret[_\s-]?key|token)\s*(?:is|was|[:=])\s*['\"]?(?P<secret>[A-Za-z0-9_\-.=+/]{16,})",
     re.IGNORECASE,
 )
-_VENDOR_TOKEN = re.compile(r"\b(?:ghp|gho|ghs|github_pat|glpat|xox[abp]|sk(?:_live)?)[-_][A-Za-z0-9_\-]{16,}\b")
+_VENDOR_TOKEN = re.compile(
+    r"\b(?:ghp|gho|ghs|github_pat|glpat|xox[abp]|sk(?:_live)?)[-_][A-Za-z0-9_\-]{16,}\b"
+)
 
 _PIN_WORD = re.compile(r"\b(?:support\s+)?pin\b", re.IGNORECASE)
 _PIN_DIRECT = re.compile(
     r"\b(?:support\s+)?pin(?:\s+(?:code|number))?\s*(?:is|was|=|:|#|-)?\s*(?:is\s+)?(?P<secret>\d{4,8})\b",
     re.IGNORECASE,
 )
-_DIGITS = re.compile(r"(?<![#\d\w.,/:-])(?P<secret>\d{5,8})(?![\d\w.,/:-]|\s*(?:rows|gb|mb|kb|%))", re.IGNORECASE)
+_DIGITS = re.compile(
+    r"(?<![#\d\w.,/:-])(?P<secret>\d{5,8})(?![\d\w.,/:-]|\s*(?:rows|gb|mb|kb|%))", re.IGNORECASE
+)
 
 # Numbers that are labelled as something else: "ticket 58302", "order #12345".
-_NOT_A_PIN = re.compile(r"\b(?:ticket|order|invoice|case|id|number|no|phone|account)\s*(?:is|was|:|#|no\.?|number)?\s*$", re.IGNORECASE)
+_NOT_A_PIN = re.compile(
+    r"\b(?:ticket|order|invoice|case|id|number|no|phone|account)\s*(?:is|was|:|#|no\.?|number)?\s*$",
+    re.IGNORECASE,
+)
 
 _PASSWORD_WORD = r"(?:password|passwd|passwort|passcode|passphrase|pass|pwd|pw)"
 _PASSWORD_DELIMITED = re.compile(
@@ -59,12 +68,16 @@ _PASSWORD_DELIMITED = re.compile(
     re.IGNORECASE,
 )
 _PASSWORD_BARE = re.compile(rf"\b{_PASSWORD_WORD}\b\s+['\"]?(?P<secret>[^\s'\"]+)", re.IGNORECASE)
-_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:(?P<secret>[^\s@/]+)@", re.IGNORECASE)
+_URL_CREDENTIALS = re.compile(
+    r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:(?P<secret>[^\s@/]+)@", re.IGNORECASE
+)
 _LOGIN_PAIR = re.compile(
     r"\b(?:login|log-in|credentials|username\s+and\s+password|user\s*/\s*pass(?:word)?)\b[^.\n]{0,40}?(?:\bis\b|:)\s*[^\s/]+\s*(?:/|:|,)\s*(?P<secret>[^\s]+)",
     re.IGNORECASE,
 )
-_CREDENTIAL_CONTEXT = re.compile(r"\b(?:password|passwd|passwords|login|log\s+in|credentials|sign\s+in|tried)\b", re.IGNORECASE)
+_CREDENTIAL_CONTEXT = re.compile(
+    r"\b(?:password|passwd|passwords|login|log\s+in|credentials|sign\s+in|tried)\b", re.IGNORECASE
+)
 _TOKEN = re.compile(r"[^\s()\[\]{}<>,;\"']+")
 
 # Words that follow "password is ..." in ordinary prose, i.e. no disclosure.
@@ -86,7 +99,7 @@ def _looks_like_word(token: str) -> bool:
 
 def _is_secretish(token: str, *, delimited: bool) -> bool:
     """Tell a disclosed value from the next word of a sentence."""
-    token = token.rstrip(".,;:!?)")  if not delimited else token.rstrip(".,;)")
+    token = token.rstrip(".,;:!?)") if not delimited else token.rstrip(".,;)")
     if len(token) < 3 or token.lower() in _NOT_SECRETS:
         return False
     if "@" in token or "://" in token:

@@ -1,0 +1,64 @@
+"""Assemble the FastAPI application from settings, routers, limits and error handlers."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from kb_api.errors import ERROR_RESPONSES, install_error_handlers
+from kb_api.index import IndexHandle
+from kb_api.limits import BodySizeLimit, RateLimiter
+from kb_api.routes import ROUTERS
+from kb_api.settings import Settings
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = (
+    "Search the hosting knowledge base and deflect support tickets. Every error answer has "
+    'the shape {"error": {"status", "code", "message", "details"}}. Ticket text is never '
+    "stored or logged."
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API. Without ``settings``, they are read from ``KB_*`` environment variables.
+
+    The search index is opened read-only on first use, once per process, and reopened
+    after ``kb build`` swaps a new generation in.
+    """
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="Knowledge base API",
+        version="1",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        responses=ERROR_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.index = IndexHandle(settings.index_dir)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    # Last added runs first: CORS wraps the limits so that browsers can read a 413 or 429.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RateLimiter, limit=settings.rate_limit)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
+    )
+    log.debug(
+        "API created: index %s, CORS %s, rate limit %s",
+        settings.index_dir,
+        settings.cors_origins,
+        settings.rate_limit,
+    )
+    return app

@@ -1,0 +1,182 @@
+"""Settings of the HTTP API, read from the environment (``KB_*`` variables).
+
+Every setting is declared once here, with its variable, default and help text; the
+manual (``manual/api.md``) lists each one, and a test checks that it does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+__all__ = ["RateLimit", "Settings", "SettingsError"]
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|s|m|h)\s*$", re.IGNORECASE)
+_PERIODS = {"second": 1.0, "s": 1.0, "minute": 60.0, "m": 60.0, "hour": 3600.0, "h": 3600.0}
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the API cannot use; lists every problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid API settings:\n" + "\n".join(problems))
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``requests`` per ``period`` seconds for one client (a token bucket)."""
+
+    requests: int
+    period: float
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """Parse ``"120/minute"``, ``"5/second"`` or ``"1000/hour"``; ``"0/minute"`` disables."""
+        found = _RATE.match(text)
+        if not found:
+            raise ValueError(f"expected '<count>/<second|minute|hour>', got {text!r}")
+        return cls(int(found.group(1)), _PERIODS[found.group(2).lower()])
+
+    @property
+    def enabled(self) -> bool:
+        """A limit of zero requests means no limit."""
+        return self.requests > 0
+
+    def __str__(self) -> str:
+        unit = {1.0: "second", 60.0: "minute", 3600.0: "hour"}.get(self.period, f"{self.period:g}s")
+        return f"{self.requests}/{unit}"
+
+
+def _env(name: str, help: str) -> dict[str, str]:
+    return {"env": name, "help": help}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one API process. ``Settings.from_env()`` reads ``KB_*`` variables."""
+
+    index_dir: Path = field(
+        default=Path(".kb/index"),
+        metadata=_env("KB_INDEX_DIR", "The search index built by `kb build`; opened read-only."),
+    )
+    """The search index (a directory or the symlink `kb build` swaps atomically)."""
+    cors_origins: tuple[str, ...] = field(
+        default=(),
+        metadata=_env(
+            "KB_CORS_ORIGINS",
+            "Comma-separated origins allowed to call the API from a browser, e.g. the ticket "
+            "form's site `https://billing.example.com`. Empty: same origin only.",
+        ),
+    )
+    """Origins (scheme://host[:port]) whose pages may call the API: where the widget runs."""
+    rate_limit: RateLimit = field(
+        default=RateLimit(120, 60.0),
+        metadata=_env(
+            "KB_RATE_LIMIT",
+            "Requests per client address, e.g. `120/minute`, `10/second`; `0/minute` disables. "
+            "Counted per worker process.",
+        ),
+    )
+    """Per-client request budget; over it the API answers 429."""
+    database_url: str = field(
+        default="sqlite:///.kb/kb.sqlite3",
+        metadata=_env(
+            "KB_DATABASE_URL", "SQLAlchemy URL of the feedback database (votes, views, events)."
+        ),
+    )
+    """Database for feedback storage (used by the feedback routes)."""
+    site_url: str | None = field(
+        default=None,
+        metadata=_env(
+            "KB_SITE_URL",
+            "Base URL of the static site, e.g. `https://help.example.com/`; article URLs in "
+            "answers become absolute. Empty: site-relative URLs.",
+        ),
+    )
+    """Base URL of the published site, to return absolute article URLs."""
+    max_body_bytes: int = field(
+        default=10_240,
+        metadata=_env("KB_MAX_BODY_BYTES", "Largest request body accepted; larger ones get 413."),
+    )
+    """Request bodies larger than this are refused with 413."""
+    retention_days: int = field(
+        default=90,
+        metadata=_env(
+            "KB_RETENTION_DAYS",
+            "Days search queries, events and feedback comments are kept; older ones are "
+            "deleted daily by the API and by `kb purge`. View counts and votes are kept.",
+        ),
+    )
+    """How long feedback events, search queries and comments are kept."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every ``KB_*`` variable; unset or empty ones keep their default.
+
+        Raises:
+            SettingsError: listing each variable whose value is unusable, with what was
+                expected and what arrived.
+        """
+        env = os.environ if environ is None else environ
+        problems: list[str] = []
+        values: dict[str, object] = {}
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        if (raw := get("KB_INDEX_DIR")) is not None:
+            values["index_dir"] = Path(raw)
+        if (raw := get("KB_CORS_ORIGINS")) is not None:
+            origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+            for origin in origins:
+                if origin != "*" and not re.match(r"^https?://[^/\s]+$", origin):
+                    problems.append(
+                        f"KB_CORS_ORIGINS: expected origins like 'https://example.com', got {origin!r}"  # noqa: E501
+                    )
+            values["cors_origins"] = origins
+        if (raw := get("KB_RATE_LIMIT")) is not None:
+            try:
+                values["rate_limit"] = RateLimit.parse(raw)
+            except ValueError as e:
+                problems.append(f"KB_RATE_LIMIT: {e}")
+        if (raw := get("KB_DATABASE_URL")) is not None:
+            values["database_url"] = raw
+        if (raw := get("KB_SITE_URL")) is not None:
+            if not re.match(r"^https?://", raw):
+                problems.append(f"KB_SITE_URL: expected an http(s):// URL, got {raw!r}")
+            values["site_url"] = raw if raw.endswith("/") else raw + "/"
+        if (raw := get("KB_MAX_BODY_BYTES")) is not None:
+            if raw.isdigit() and int(raw) > 0:
+                values["max_body_bytes"] = int(raw)
+            else:
+                problems.append(f"KB_MAX_BODY_BYTES: expected a positive integer, got {raw!r}")
+        if (raw := get("KB_RETENTION_DAYS")) is not None:
+            if raw.isdigit() and int(raw) > 0:
+                values["retention_days"] = int(raw)
+            else:
+                problems.append(f"KB_RETENTION_DAYS: expected a positive integer, got {raw!r}")
+        if problems:
+            raise SettingsError(problems)
+        return cls(**values)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        """The ``KB_*`` variables that recreate these settings (for worker processes)."""
+        return {
+            "KB_INDEX_DIR": str(self.index_dir),
+            "KB_CORS_ORIGINS": ",".join(self.cors_origins),
+            "KB_RATE_LIMIT": str(self.rate_limit) if self.rate_limit.enabled else "0/minute",
+            "KB_DATABASE_URL": self.database_url,
+            "KB_SITE_URL": self.site_url or "",
+            "KB_MAX_BODY_BYTES": str(self.max_body_bytes),
+            "KB_RETENTION_DAYS": str(self.retention_days),
+        }
+
+    @staticmethod
+    def variables() -> dict[str, str]:
+        """Every environment variable the API reads, with its help text."""
+        return {f.metadata["env"]: f.metadata["help"] for f in fields(Settings)}

@@ -1,0 +1,33 @@
+"""What the store does to free text before keeping it: redact secrets, then truncate.
+
+Redaction runs first, on the whole text, so that a secret cut in two by the truncation
+is still found. The secret detector is the one ticket deflection uses
+(:func:`search.secrets.mask_secrets`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from search.secrets import mask_secrets
+
+__all__ = ["clean_text"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def clean_text(text: str | None, max_chars: int, *, single_line: bool = False) -> str | None:
+    """``text`` with secrets replaced by ``[redacted]``, control characters removed and
+    cut to ``max_chars``; None when nothing is left.
+
+    ``single_line`` also folds line breaks into spaces (search queries).
+    """
+    if text is None:
+        return None
+    cleaned = _CONTROL.sub(" ", mask_secrets(text))
+    if single_line:
+        cleaned = cleaned.replace("\n", " ")
+    cleaned = _SPACES.sub(" ", cleaned).strip()
+    cleaned = cleaned[:max_chars].rstrip()
+    return cleaned or None

@@ -1,0 +1,262 @@
+"""The API over real HTTP: answers, limits, errors, CORS and the rate limit."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from api_server import WIDGET_ORIGIN, LiveServer
+
+from kb_api import Settings
+from kb_api.settings import RateLimit
+
+TICKET = {
+    "subject": "drawings email comes back every time",
+    "body": "SMTP error from remote mail server after end of data: 552 5.3.4 Message size exceeds fixed limit",  # noqa: E501
+}
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """Every error answer has exactly the one error shape."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert list(body) == ["error"]
+    assert list(body["error"]) == ["status", "code", "message", "details"]
+    assert body["error"]["status"] == status
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return dict(body["error"])
+
+
+def test_health(client: httpx.Client) -> None:
+    response = client.get("/api/health")
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "index": "ready"})
+
+
+def test_search(client: httpx.Client) -> None:
+    data = client.get("/api/search", params={"q": "552 message size exceeds", "limit": 3}).json()
+    assert list(data) == ["query", "did_you_mean", "results", "facets"]
+    assert data["results"][0]["path"] == "email/bounces-ndr.md"
+    assert len(data["results"]) <= 3
+
+
+def test_suggest(client: httpx.Client) -> None:
+    response = client.post("/api/suggest", json=TICKET)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["articles"][0]["path"] == "email/bounces-ndr.md"
+    assert data["priority"] in ("medium", "high")
+    assert data["channel"]["recommended"] in ("chat", "ticket")
+
+
+def test_absolute_urls_when_site_url_is_set(
+    serve: Callable[[Settings], LiveServer], repo_index: Path
+) -> None:
+    server = serve(Settings(index_dir=repo_index, site_url="https://help.example.com/"))
+    data = httpx.post(f"{server.url}/api/suggest", json=TICKET).json()
+    assert data["articles"][0]["url"].startswith("https://help.example.com/email/")
+
+
+# One test, every error path, one shape.
+ERROR_CASES: list[tuple[str, Callable[[httpx.Client], httpx.Response], int, str]] = [
+    (
+        "body over 10 kB",
+        lambda c: c.post("/api/suggest", json={"subject": "x", "body": "a" * 11_000}),
+        413,
+        "body_too_large",
+    ),
+    (
+        "chunked body over 10 kB",
+        lambda c: c.post(
+            "/api/suggest", content=iter([b'{"subject": "x", "body": "', b"a" * 11_000, b'"}'])
+        ),
+        413,
+        "body_too_large",
+    ),
+    (
+        "invalid JSON",
+        lambda c: c.post(
+            "/api/suggest", content=b'{"subject": ', headers={"content-type": "application/json"}
+        ),
+        400,
+        "invalid_json",
+    ),
+    (
+        "missing field",
+        lambda c: c.post("/api/suggest", json={"subject": "x"}),
+        422,
+        "validation_error",
+    ),
+    (
+        "wrong type",
+        lambda c: c.post("/api/suggest", json={"subject": 1, "body": ["x"]}),
+        422,
+        "validation_error",
+    ),
+    ("not an object", lambda c: c.post("/api/suggest", json=["x"]), 422, "validation_error"),
+    ("missing q", lambda c: c.get("/api/search"), 422, "validation_error"),
+    (
+        "bad limit",
+        lambda c: c.get("/api/search", params={"q": "x", "limit": 0}),
+        422,
+        "validation_error",
+    ),
+    (
+        "bad section",
+        lambda c: c.get("/api/search", params={"q": "x", "section": "../etc"}),
+        422,
+        "validation_error",
+    ),
+    ("unknown path", lambda c: c.get("/api/nope"), 404, "not_found"),
+    ("wrong method", lambda c: c.get("/api/suggest"), 405, "method_not_allowed"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "call", "status", "code"), ERROR_CASES, ids=[c[0] for c in ERROR_CASES]
+)
+def test_every_error_path_has_the_one_error_shape(
+    client: httpx.Client,
+    name: str,
+    call: Callable[[httpx.Client], httpx.Response],
+    status: int,
+    code: str,
+) -> None:
+    assert_error(call(client), status, code)
+
+
+def test_validation_details_do_not_echo_the_input(client: httpx.Client) -> None:
+    error = assert_error(
+        client.post("/api/suggest", json={"subject": "password: Hunter2!x", "body": 5}),
+        422,
+        "validation_error",
+    )
+    assert "Hunter2" not in json.dumps(error)
+    assert error["details"] == [
+        {
+            "loc": ["body", "body"],
+            "message": "Input should be a valid string",
+            "type": "string_type",
+        }
+    ]
+
+
+def test_rate_limit_answers_429_with_retry_after(
+    serve: Callable[[Settings], LiveServer], repo_index: Path
+) -> None:
+    server = serve(Settings(index_dir=repo_index, rate_limit=RateLimit(3, 60.0)))
+    with httpx.Client(base_url=server.url) as c:
+        statuses = [c.get("/api/search", params={"q": "dns"}).status_code for _ in range(3)]
+        limited = c.get("/api/search", params={"q": "dns"})
+        health = c.get("/api/health")
+    assert statuses == [200, 200, 200]
+    error = assert_error(limited, 429, "rate_limited")
+    assert error["message"] == "too many requests: the limit is 3/minute per client; retry in 20 s"
+    assert limited.headers["retry-after"] == "20"
+    assert health.status_code == 200  # load balancers' health checks are never limited
+
+
+def test_server_error_and_missing_index_use_the_error_shape(
+    serve: Callable[[Settings], LiveServer], tmp_path: Path
+) -> None:
+    server = serve(Settings(index_dir=tmp_path / "no-index"))
+    with httpx.Client(base_url=server.url) as c:
+        assert_error(c.get("/api/health"), 503, "index_unavailable")
+        assert_error(c.get("/api/search", params={"q": "dns"}), 503, "index_unavailable")
+        assert_error(c.post("/api/suggest", json=TICKET), 503, "index_unavailable")
+
+
+def test_unexpected_exception_is_500_in_the_error_shape(
+    repo_index: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from kb_api import create_app
+
+    app = create_app(Settings(index_dir=repo_index))
+
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with LiveServer(app) as server, caplog.at_level(logging.ERROR, logger="kb_api.errors"):
+        error = assert_error(httpx.get(f"{server.url}/api/boom"), 500, "internal_error")
+    assert error["message"] == "internal error; the problem was logged"
+    assert [r.getMessage() for r in caplog.records] == ["unexpected error on GET /api/boom"]
+
+
+def test_cors_allows_only_the_configured_origin(client: httpx.Client) -> None:
+    allowed = client.post("/api/suggest", json=TICKET, headers={"origin": WIDGET_ORIGIN})
+    assert allowed.headers["access-control-allow-origin"] == WIDGET_ORIGIN
+    other = client.post("/api/suggest", json=TICKET, headers={"origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    preflight = client.options(
+        "/api/suggest",
+        headers={
+            "origin": WIDGET_ORIGIN,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == WIDGET_ORIGIN
+    denied = client.options(
+        "/api/suggest",
+        headers={"origin": "https://evil.example", "access-control-request-method": "POST"},
+    )
+    assert denied.status_code == 400
+    assert "access-control-allow-origin" not in denied.headers
+
+
+def test_limit_errors_are_readable_cross_origin(client: httpx.Client) -> None:
+    response = client.post(
+        "/api/suggest",
+        json={"subject": "x", "body": "a" * 11_000},
+        headers={"origin": WIDGET_ORIGIN},
+    )
+    assert response.status_code == 413
+    assert response.headers["access-control-allow-origin"] == WIDGET_ORIGIN
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "*a*",
+        "body:[a TO z]",
+        "(" * 2000,
+        "why is my email not working?",
+        "https://x.example/?s=*",
+        "\x00\x01",
+        "ü" * 500,
+        "NOT x",
+    ],
+)
+def test_hostile_queries_never_500(client: httpx.Client, q: str) -> None:
+    assert client.get("/api/search", params={"q": q}).status_code in (200, 422)
+    assert client.post("/api/suggest", json={"subject": q[:500], "body": q}).status_code == 200
+
+
+def test_ticket_text_is_never_logged(
+    client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    marker = "Zebracorn-4417 needs a unique phrase"
+    with caplog.at_level(logging.DEBUG):
+        client.post(
+            "/api/suggest",
+            json={"subject": marker, "body": f"{marker} 552 message size exceeds fixed limit"},
+        )
+        client.post("/api/suggest", json={"subject": marker, "body": 12})
+    assert not [r for r in caplog.records if "Zebracorn" in r.getMessage()]
+
+
+def test_openapi_page_makes_no_third_party_requests(client: httpx.Client) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/search", "/api/suggest", "/api/health"} <= set(schema["paths"])
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assert "/api/suggest" in page.text
+    assert "<script" not in page.text and "https://" not in page.text

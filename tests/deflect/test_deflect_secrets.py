@@ -1,0 +1,100 @@
+"""Secret detection: what counts as a disclosure, what does not, and that no output repeats it."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.deflect import run_batch, suggest
+from search.secrets import find_secrets, mask_secrets
+
+TOKEN = "7QK2MXD9RL0B4VZ1HC6TNWFY3JPE58AX"
+
+DISCLOSURES = [
+    ("my password is hunter22", "password", "hunter22"),
+    ("Password: Winter-Sun-9", "password", "Winter-Sun-9"),
+    ("the mailbox pass is tulip77", "password", "tulip77"),
+    ("pw=Secr3t!", "password", "Secr3t!"),
+    ("user info@shop.example password Bluefish2025?", "password", "Bluefish2025?"),
+    ("login is shopadm / Kx8#pTr2", "password", "Kx8#pTr2"),
+    (
+        "I tried Harbour#91 and my old one, then got locked out of the login",
+        "password",
+        "Harbour#91",
+    ),
+    ("connect with mysql://app:s3cr3tPw@localhost/db", "password", "s3cr3tPw"),
+    ("PIN: 482913", "support_pin", "482913"),
+    ("my support pin is 55120", "support_pin", "55120"),
+    ("Chat wants my Support PIN. I entered 771204 but it fails", "support_pin", "771204"),
+    (f"the token is {TOKEN}", "api_token", TOKEN),
+    (f"Authorization: cpanel shopuser:{TOKEN}", "api_token", TOKEN),
+    (f"curl -H 'Authorization: whm root:{TOKEN}'", "api_token", TOKEN),
+    (
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc123def456",
+        "api_token",
+        "eyJhbGciOiJIUzI1NiJ9.e30.abc123def456",
+    ),
+    (
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1b2c3d4\n-----END RSA PRIVATE KEY-----",
+        "private_key",
+        "MIIEowIBAAKCAQEA1b2c3d4",
+    ),
+    (
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA",
+        "private_key",
+        "b3BlbnNzaC1rZXktdjEAAAAA",
+    ),
+]
+
+HARMLESS = [
+    "I forgot my password",
+    "please reset the password of info@",
+    "my password is incorrect, it says",
+    "The password was changed yesterday and Outlook keeps asking",
+    "'Reset password' sends the link to an old address",
+    "Where do I find my Support PIN? My ticket number is 58302",
+    "What is a PIN for?",
+    "SMTP auth error 535 Incorrect authentication data",
+    "SQLSTATE[42000]: 1142 INSERT command denied to user 'app'@'localhost'",
+    "Report-ID: 8830123 from google.com",
+    "facebook-domain-verification=k3v9abc",
+    "ticket #58302 marked resolved",
+    "we get 100 per day, 4,000 rows, since 2019",
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "secret"), DISCLOSURES)
+def test_disclosures_are_found_and_masked(text: str, kind: str, secret: str) -> None:
+    findings = find_secrets(text)
+    assert [f.type for f in findings] == [kind]
+    assert secret not in mask_secrets(text, findings)
+
+
+@pytest.mark.parametrize("text", HARMLESS)
+def test_ordinary_support_prose_is_not_a_disclosure(text: str) -> None:
+    assert find_secrets(text) == []
+
+
+@pytest.mark.parametrize(("text", "kind", "secret"), DISCLOSURES)
+def test_no_output_repeats_the_secret(repo_kb: Any, text: str, kind: str, secret: str) -> None:
+    result = suggest("help with my account", f"Hello. {text}. Thanks", kb=repo_kb)
+    assert [w.type for w in result.secrets] == [kind]
+    assert secret not in json.dumps(result.to_dict())
+    out = io.StringIO()
+    run_batch([json.dumps({"id": 1, "subject": text, "body": text})], out, repo_kb)
+    assert secret not in out.getvalue()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_detection_never_fails_and_masking_keeps_the_rest(text: str) -> None:
+    findings = find_secrets(text)
+    masked = mask_secrets(text, findings)
+    assert all(0 <= f.start < f.end <= len(text) for f in findings)
+    if not findings:
+        assert masked == text

@@ -1,0 +1,128 @@
+"""Browser tests: a real Material site built from the repository's docs, served with the
+real API by uvicorn, driven by Debian's Chromium through Playwright.
+
+Chromium and axe-core are required: a missing one fails the tests rather than skipping
+them (run `npm ci` in the repository root for axe-core).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from e2e_server import ASSETS, AXE, REPO, LiveServer
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from kb_api import Settings, create_app
+from kb_api.settings import RateLimit
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(site_dir, index_dir): the docs built with Material, the search plugin and our
+    assets under assets/kb/ (as the kb plugin ships them), plus the search index."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import search
+    from kb_builder.articles import load_articles, to_documents
+
+    root = tmp_path_factory.mktemp("site")
+    shutil.copytree(REPO / "docs", root / "docs")
+    shutil.copytree(ASSETS, root / "docs" / "assets" / "kb", ignore=shutil.ignore_patterns("*.md"))
+    repo_config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = {
+        "site_name": "Test KB",
+        "theme": {"name": "material", "font": False, "features": ["search.highlight"]},
+        "plugins": ["search"],
+        "markdown_extensions": repo_config["markdown_extensions"],
+        "extra_javascript": ["assets/kb/kb-search.js", "assets/kb/kb-widget.js"],
+        "extra_css": ["assets/kb/kb-widget.css"],
+        "extra": repo_config.get("extra", {}),
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    build(load_config(config_file=str(root / "mkdocs.yml")))
+    extra = repo_config.get("extra", {})
+    index_dir = root / "index"
+    search.build_index(to_documents(load_articles(root / "docs"), extra), index_dir)
+    return root / "site", index_dir
+
+
+@pytest.fixture(scope="session")
+def pages_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Plain HTML pages standing in for third-party ticket forms (WHMCS, HESK, ...)."""
+    pages = tmp_path_factory.mktemp("pages")
+    (pages / "form.html").write_text(
+        """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Open a ticket</title></head>
+<body><main><h1>Open a ticket</h1>
+<form id="ticket" action="/submitted" method="post">
+<label for="subject">Subject</label> <input id="subject" name="subject" type="text">
+<label for="message">Message</label> <textarea id="message" name="message" rows="6"></textarea>
+<button type="submit">Submit</button>
+</form></main>
+<script src="/assets/kb/kb-widget.js" data-api="/api" data-subject="#subject"
+        data-body="#message" data-delay="100" defer></script>
+</body></html>""",
+        encoding="utf-8",
+    )
+    return pages
+
+
+@pytest.fixture(scope="session")
+def site_with_api(built_site: tuple[Path, Path], pages_dir: Path) -> Iterator[LiveServer]:
+    """The built site and the API on one port, as `kb serve` serves them."""
+    site, index_dir = built_site
+    app = create_app(Settings(index_dir=index_dir, rate_limit=RateLimit(100_000, 60.0)))
+    app.mount("/assets/kb", StaticFiles(directory=ASSETS))
+    app.mount("/pages", StaticFiles(directory=pages_dir))
+    app.mount("/", StaticFiles(directory=site, html=True))
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def static_site(built_site: tuple[Path, Path]) -> Iterator[LiveServer]:
+    """The same site on a purely static host: no API."""
+    site, _ = built_site
+    app = Starlette(routes=[Mount("/", app=StaticFiles(directory=site, html=True))])
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed (Debian: apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` in the repository root")
+    return AXE.read_text(encoding="utf-8")
