@@ -133,15 +133,16 @@ def new(config_file: Path, title: str, section: str, name: str | None, summary: 
 @click.option(
     "-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
 )
-@click.option("--livereload/--no-livereload", default=True, show_default=True)
 @click.option("-v", "--verbose", is_flag=True)
-def serve(config_file: Path, dev_addr: str, livereload: bool, verbose: bool) -> None:
+def serve(config_file: Path, dev_addr: str, verbose: bool) -> None:
     """Preview the site (drafts included) with live reload, and its API under /api."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _setup_logging(verbose)
     _load(config_file)  # fail early with a clear message
-    mkdocs_serve(config_file=str(config_file), livereload=livereload, dev_addr=dev_addr)
+    # Live reload stays on: MkDocs runs the plugins' on_serve (which mounts the API)
+    # only in live-reload mode.
+    mkdocs_serve(config_file=str(config_file), livereload=True, dev_addr=dev_addr)
 
 
 def _read_jsonl(source: TextIO) -> Any:

@@ -189,7 +189,6 @@ def served_kb(built_kb: Path) -> Iterator[ServedSite]:
             "-m",
             "kb_builder.cli",
             "serve",
-            "--no-livereload",
             "--dev-addr",
             f"127.0.0.1:{port}",
         ],

@@ -80,6 +80,7 @@
     var self = this;
     var timer = null;
     function schedule() {
+      self.decided = false; // typing again reopens the question
       clearTimeout(timer);
       timer = setTimeout(function () {
         self.ask();
@@ -152,7 +153,7 @@
     while (panel.childNodes.length > 1) panel.removeChild(panel.lastChild);
     if (!data || typeof data !== "object") {
       panel.hidden = true;
-      this.say("");
+      if (!this.decided) this.say("");
       return;
     }
     var said = [];
@@ -201,7 +202,7 @@
     }
     if (articles.length) this.actions();
     panel.hidden = panel.childNodes.length <= 1;
-    this.say(said.join(" "));
+    if (!this.decided) this.say(said.join(" "));
   };
 
   Widget.prototype.actions = function () {
@@ -211,6 +212,8 @@
     var help = el("button", "kb-widget__button kb-widget__button--secondary", "I still need help");
     solved.type = help.type = "button";
     function done(kind, message) {
+      // Keep this answer on screen even if a suggestion already on its way re-renders.
+      self.decided = true;
       self.say(message);
       self.root.dispatchEvent(new CustomEvent("kb-widget:" + kind, { bubbles: true, detail: { articles: self.paths() } }));
       if (self.o.events && navigator.sendBeacon) {
