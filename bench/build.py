@@ -34,7 +34,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synth import write_synthetic_docs  # noqa: E402
+from bench.synth import write_synthetic_docs
 
 SECTIONS = ("whm", "cpanel", "email", "hosting", "security", "support")
 
