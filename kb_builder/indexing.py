@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 import search
 from search.documents import Document
 
@@ -49,6 +51,14 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+def index_write_error(index_dir: Path, error: OSError) -> PluginError:
+    """What an author sees when the index cannot be written (read-only, disk full)."""
+    return PluginError(
+        f"Cannot write the search index in {index_dir.parent}: "
+        f"{error.strerror or error}; the previous site and index are kept"
+    )
+
+
 class StagedIndex:
     """A freshly built index generation, not yet visible to readers."""
 
@@ -73,14 +83,21 @@ class StagedIndex:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             self._future = self._pool.submit(_stage, *args)
         else:
-            self._related = _stage(*args)
+            try:
+                self._related = _stage(*args)
+            except OSError as e:
+                raise index_write_error(index_dir, e) from e
 
     def related(self) -> dict[str, list[str]]:
         """Related articles of every document; waits for the background build."""
         if self._related is None:
             assert self._future is not None
-            self._related = self._future.result()
-            self._shutdown_pool()
+            try:
+                self._related = self._future.result()
+            except OSError as e:
+                raise index_write_error(self.index_dir, e) from e
+            finally:
+                self._shutdown_pool()
         return self._related
 
     def commit(self) -> None:

@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 from kb_builder import listings, output
 from kb_builder.articles import Article
 from kb_builder.config import KnowledgeBaseConfig
-from kb_builder.indexing import StagedIndex
+from kb_builder.indexing import StagedIndex, index_write_error
 from kb_builder.placeholders import fill
 from kb_builder.problems import Severity
 from kb_builder.site import Site
@@ -128,10 +128,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     background=not self.is_serve,
                 )
             except OSError as e:
-                raise PluginError(
-                    f"Cannot write the search index in {index_dir.parent}: "
-                    f"{e.strerror or e}; the previous site and index are kept"
-                ) from e
+                raise index_write_error(index_dir, e) from e
         return nav
 
     # -- pages -----------------------------------------------------------------------------
