@@ -10,10 +10,33 @@ Routers are listed in :data:`kb_api.routes.ROUTERS`.
 
 from __future__ import annotations
 
-from kb_api.app import create_app
-from kb_api.errors import ApiError, error_body
-from kb_api.serve import serve_main
+from typing import TYPE_CHECKING, Any
+
 from kb_api.settings import RateLimit, Settings, SettingsError
+
+if TYPE_CHECKING:
+    from kb_api.app import create_app
+    from kb_api.errors import ApiError, error_body
+    from kb_api.serve import serve_main
+
+# FastAPI is imported only when the app is asked for: `kb build` reads view counts through
+# kb_api.storage and must not pay for (or depend on) the web stack.
+_LAZY = {
+    "create_app": "kb_api.app",
+    "ApiError": "kb_api.errors",
+    "error_body": "kb_api.errors",
+    "serve_main": "kb_api.serve",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kb_api' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "ApiError",

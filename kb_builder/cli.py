@@ -284,5 +284,130 @@ def api_command(host: str, port: int, workers: int, forwarded_allow_ips: str | N
     )
 
 
+def _database_url(explicit: str | None) -> str:
+    from kb_api import Settings, SettingsError
+
+    if explicit:
+        return explicit
+    try:
+        return Settings.from_env().database_url
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from e
+
+
+DATABASE_OPTION = click.option(
+    "--database-url",
+    envvar="KB_DATABASE_URL",
+    help="SQLAlchemy URL of the feedback database (default: SQLite at .kb/kb.sqlite3).",
+)
+
+
+@main.command("report")
+@CONFIG_OPTION
+@DATABASE_OPTION
+@click.option(
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 3650),
+    help="How many days back the report reads.",
+)
+@click.option(
+    "--limit", default=10, show_default=True, type=click.IntRange(1, 200), help="Rows per table."
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of tables.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a self-contained HTML report with charts to this file.",
+)
+@click.option(
+    "--gaps",
+    is_flag=True,
+    help="Write a draft article for each top content gap (never overwrites).",
+)
+@click.option(
+    "--index-dir",
+    type=click.Path(path_type=Path),
+    default=".kb/index",
+    show_default=True,
+    envvar="KB_INDEX_DIR",
+)
+def report_command(
+    config_file: Path,
+    database_url: str | None,
+    days: int,
+    limit: int,
+    as_json: bool,
+    html_file: Path | None,
+    gaps: bool,
+    index_dir: Path,
+) -> None:
+    """Deflection funnel, top and least helpful articles, and content gaps."""
+    from kb_api.report import build_report, write_gap_stubs
+    from kb_api.storage import StorageError
+
+    config = _load(config_file)
+    plugin = config.plugins.get("kb")
+    site = _site(config, plugin)
+    titles = {a.rel_path: a.title for a in site.articles}
+    try:
+        report = build_report(_database_url(database_url), days=days, limit=limit, titles=titles)
+        click.echo(report.to_json() if as_json else report.to_text())
+        if html_file is not None:
+            html_file.write_text(report.to_html(), encoding="utf-8")
+            click.echo(f"Wrote {html_file}", err=True)
+    except StorageError as e:
+        raise click.ClickException(str(e)) from e
+    if gaps:
+        import search
+
+        try:
+            kb = search.open_index(index_dir)
+        except search.IndexNotFound:
+            kb = None
+        written = write_gap_stubs(report, Path(config.docs_dir), kb=kb, sections=site.sections)
+        for path in written:
+            click.echo(f"Wrote draft {path}", err=True)
+
+
+@main.command("purge")
+@DATABASE_OPTION
+@click.option(
+    "--older-than-days",
+    type=click.IntRange(0, 36500),
+    help="Delete events, search queries and comments older than this (default: KB_RETENTION_DAYS).",
+)
+@click.option("--json", "as_json", is_flag=True)
+def purge_command(database_url: str | None, older_than_days: int | None, as_json: bool) -> None:
+    """Apply the retention policy now: delete old events, queries and comments."""
+    from kb_api import Settings
+    from kb_api.storage import StorageError, purge
+
+    days = older_than_days if older_than_days is not None else Settings.from_env().retention_days
+    try:
+        result = purge(_database_url(database_url), days)
+    except StorageError as e:
+        raise click.ClickException(str(e)) from e
+    data = result.to_dict()
+    if as_json:
+        click.echo(json.dumps(data))
+    else:
+        click.echo(", ".join(f"{k}: {v}" for k, v in data.items()))
+
+
+def _site(config: Any, plugin: Any) -> Any:
+    from kb_builder.articles import DEFAULT_SECTIONS
+    from kb_builder.site import Site
+
+    return Site.load(
+        config.docs_dir,
+        sections=plugin.config.sections if plugin else DEFAULT_SECTIONS,
+        extra=config.extra,
+        nav=config.nav,
+    )
+
+
 if __name__ == "__main__":
     main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from kb_builder import listings, output
+from kb_builder import listings, output, popular
 from kb_builder.articles import Article
 from kb_builder.config import KnowledgeBaseConfig
 from kb_builder.indexing import StagedIndex, index_write_error
@@ -37,6 +38,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.command = "build"
         self.site: Site | None = None
         self.index: StagedIndex | None = None
+        self.popularity: popular.Popularity | None = None
         self._final_site: Path | None = None
         self._staging_site: Path | None = None
         self._succeeded = False
@@ -89,6 +91,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             nav=config.nav,
             review_after_days=self.config.review_after_days,
             include_drafts=self.is_serve,
+        )
+        self.popularity = popular.load_popularity(
+            site,
+            database_url=popular.database_url_for_build(
+                self.config.database_url, Path(config.config_file_path or ".").resolve().parent
+            ),
         )
         problems = site.check()
         errors = [p for p in problems if p.severity is Severity.ERROR]
@@ -144,8 +152,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if article.is_home:
             return markdown + self._home_blocks(article)
         if article.is_landing_page and article.section:
-            return markdown + listings.section_listing(
-                self.site.section_articles(article.section), article
+            return (
+                markdown
+                + self._popular(article, section=article.section)
+                + listings.section_listing(self.site.section_articles(article.section), article)
             )
         if article.is_article:
             return markdown + self._article_blocks(article)
@@ -158,7 +168,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             landing = self.site.landing_page(name)
             if landing is not None:
                 sections.append((landing, len(self.site.section_articles(name))))
-        return listings.sections_grid(sections, home)
+        return listings.sections_grid(sections, home) + self._popular(home)
+
+    def _popular(self, page: Article, *, section: str | None = None) -> str:
+        """ "Most viewed" (from the database, when there is one) and "Recently updated"."""
+        assert self.site is not None and self.popularity is not None
+        return popular.popular_blocks(
+            self.popularity, self.site, page, section=section, limit=self.config.popular_limit
+        )
 
     def _article_blocks(self, article: Article) -> str:
         assert self.site is not None
@@ -176,11 +193,18 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return blocks
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        if RELATED_MARKER_HTML not in output or self.site is None:
+        if self.site is None:
             return output
         article = self.site.by_path.get(page.file.src_uri)
-        html = self._related_html(article) if article is not None else ""
-        return output.replace(RELATED_MARKER_HTML, html, 1)
+        if article is None:
+            return output
+        if article.is_article:
+            # Tells our scripts which article this page is (feedback, views).
+            meta = f'<meta name="kb:path" content="{html.escape(article.rel_path, quote=True)}">'
+            output = output.replace("</head>", f"{meta}\n</head>", 1)
+        if RELATED_MARKER_HTML in output:
+            output = output.replace(RELATED_MARKER_HTML, self._related_html(article), 1)
+        return output
 
     def _related_html(self, article: Article) -> str:
         assert self.site is not None

@@ -12,8 +12,8 @@ One pipeline turns article text and query text into index terms:
 4. **Synonyms** (``synonyms.yml``): a phrase of a synonym group adds the group's term
    (``syn:bounce``) at its position, in articles and queries alike, so any phrase of the
    group finds articles that use any other. Phrases are matched on stems, stop words
-   included ("mail comes back" matches "mails came back").
-5. **Stop words** (``stopwords.yml``) are dropped after synonym matching.
+   included ("mail comes back" matches "mails coming back", not "mail is coming back").
+5. **Stop words** (``stopwords.txt``) are dropped after synonym matching.
 
 The data files are read once per process. :data:`ANALYSIS_FINGERPRINT` changes whenever
 they or this pipeline change; an index built with another fingerprint is rebuilt rather
@@ -29,9 +29,9 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from whoosh.analysis import Token, Tokenizer  # type: ignore[import-untyped]
@@ -41,13 +41,14 @@ __all__ = [
     "ANALYSIS_FINGERPRINT",
     "AnalyzedToken",
     "KbTokenizer",
+    "SynonymGroup",
     "TermKind",
     "analyze",
     "fold",
+    "index_terms",
     "load_filler_words",
     "load_stop_words",
     "load_synonyms",
-    "SynonymGroup",
     "words",
 ]
 
@@ -55,7 +56,8 @@ logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).parent
 SYNONYMS_FILE = DATA_DIR / "synonyms.yml"
-STOPWORDS_FILE = DATA_DIR / "stopwords.yml"
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+FILLER_WORDS_FILE = DATA_DIR / "filler_words.txt"
 
 #: Bumped by hand when the pipeline's code changes meaning.
 PIPELINE_VERSION = "3"
@@ -74,7 +76,7 @@ _PLACEHOLDER_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 MAX_TOKEN_CHARS = 64
 
 
-class TermKind(str, Enum):
+class TermKind(StrEnum):
     """What an index term stands for."""
 
     WORD = "word"
@@ -137,23 +139,24 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _word_list(path: Path, key: str) -> frozenset[str]:
-    values = _read_yaml(path).get(key) or []
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ValueError(f"{path}: {key!r}: expected a list of strings, got {values!r}")
-    return frozenset(fold(v).replace("'", "").replace("\u2019", "") for v in values)
+def _word_list(path: Path) -> frozenset[str]:
+    found: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        for word in line.split("#", 1)[0].split():
+            found.add(fold(word).replace("'", "").replace("\u2019", ""))
+    return frozenset(found)
 
 
 @functools.cache
 def load_stop_words() -> frozenset[str]:
-    """Words dropped from articles and queries (``stopwords.yml``, ``stop_words``)."""
-    return _word_list(STOPWORDS_FILE, "stop_words")
+    """Words dropped from articles and queries (``stopwords.txt``)."""
+    return _word_list(STOPWORDS_FILE)
 
 
 @functools.cache
 def load_filler_words() -> frozenset[str]:
-    """Words weighed down in long queries (``stopwords.yml``, ``filler_words``)."""
-    return _word_list(STOPWORDS_FILE, "filler_words")
+    """Words weighed down in long queries (``filler_words.txt``)."""
+    return _word_list(FILLER_WORDS_FILE)
 
 
 @functools.cache
@@ -170,7 +173,9 @@ def load_synonyms() -> tuple[SynonymGroup, ...]:
         raise ValueError(f"{SYNONYMS_FILE}: 'groups': expected a list of lists, got {raw!r}")
     for number, group in enumerate(raw, start=1):
         if not isinstance(group, list) or len(group) < 2:
-            problems.append(f"group {number}: expected a list of at least two phrases, got {group!r}")
+            problems.append(
+                f"group {number}: expected a list of at least two phrases, got {group!r}"
+            )
             continue
         phrases = tuple(str(p) for p in group)
         stems = tuple(s for s in (_phrase_stems(p) for p in phrases) if s)
@@ -201,7 +206,7 @@ def _synonym_index() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
 def analysis_fingerprint() -> str:
     """A hash of the pipeline version and its data files."""
     h = hashlib.sha256(PIPELINE_VERSION.encode())
-    for path in (SYNONYMS_FILE, STOPWORDS_FILE):
+    for path in (SYNONYMS_FILE, STOPWORDS_FILE):  # filler words are query-only
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -209,8 +214,7 @@ def analysis_fingerprint() -> str:
 ANALYSIS_FINGERPRINT = analysis_fingerprint()
 
 
-@dataclass(slots=True)
-class _Word:
+class _Word(NamedTuple):
     """A word of the sequence synonyms are matched on (stop words included)."""
 
     stem: str
@@ -218,22 +222,40 @@ class _Word:
     pos: int
     start: int
     end: int
+    stop: bool
 
 
-def _split_match(raw: str) -> tuple[str | None, list[str], str | None]:
-    """Split one regex match into (exact whole, words, joined word)."""
+class _Raw(NamedTuple):
+    """How one regex match is analyzed; cached, since words repeat a lot."""
+
+    exact: str | None
+    """The whole identifier or code, if it is one."""
+    parts: tuple[tuple[str, str, bool], ...]
+    """(surface, stem, is stop word or too short) of each word in it."""
+    joined: tuple[str, str] | None
+    """(surface, stem) of a hyphenated word written as one: "e-mail" -> "email"."""
+
+
+@functools.lru_cache(maxsize=500_000)
+def _analyze_raw(raw: str) -> _Raw:
     folded = fold(raw)
     folded = _APOSTROPHE_S_RE.sub("", folded).replace("'", "").replace("\u2019", "")
+    stop = load_stop_words()
+
+    def part(p: str) -> tuple[str, str, bool]:
+        return (p, stem(p), p in stop or len(p) < 2)
+
     if not _JOINERS_RE.search(folded):
-        return None, [folded], None
+        return _Raw(None, (part(folded),), None)
     parts = [p for p in _JOINERS_RE.split(folded) if p]
     if all(p.isdigit() for p in parts):
         # Status codes, versions, IP addresses: only the whole means something.
-        return folded, [], None
+        return _Raw(folded, (), None)
     if "-" in folded and not re.search(r"[._@]", folded) and all(p.isalpha() for p in parts):
         # "e-mail", "add-on", "auto-responder": the joined word is what people also type.
-        return None, parts, "".join(parts)
-    return folded, parts, None
+        joined = "".join(parts)
+        return _Raw(None, tuple(part(p) for p in parts), (joined, stem(joined)))
+    return _Raw(folded, tuple(part(p) for p in parts), None)
 
 
 def _word_sequence(text: str) -> tuple[list[_Word], list[AnalyzedToken]]:
@@ -245,65 +267,109 @@ def _word_sequence(text: str) -> tuple[list[_Word], list[AnalyzedToken]]:
         raw = m.group()
         if len(raw) > MAX_TOKEN_CHARS:
             continue
-        whole, parts, joined = _split_match(raw)
+        a = _analyze_raw(raw)
         start, end = m.span()
-        if whole is not None:
-            extra.append(AnalyzedToken(whole, TermKind.EXACT, pos, start, end))
-        if joined is not None:
-            extra.append(AnalyzedToken(stem(joined), TermKind.WORD, pos, start, end, joined))
-        if not parts:
+        if a.exact is not None:
+            extra.append(AnalyzedToken(a.exact, TermKind.EXACT, pos, start, end))
+        if a.joined is not None:
+            extra.append(AnalyzedToken(a.joined[1], TermKind.WORD, pos, start, end, a.joined[0]))
+        if not a.parts:
             pos += 1
             continue
-        for part in parts:
-            seq.append(_Word(stem(part), part, pos, start, end))
+        for surface, stemmed, stop in a.parts:
+            seq.append(_Word(stemmed, surface, pos, start, end, stop))
             pos += 1
     return seq, extra
 
 
 def analyze(text: str, *, synonyms: bool = True) -> list[AnalyzedToken]:
-    """Analyze ``text`` into index terms, in text order.
+    """Analyze ``text`` into index terms, in text order, with positions and spans.
 
-    The same function serves articles and queries, so both sides always agree.
+    The same pipeline serves articles and queries, so both sides always agree.
     Template placeholders (``{{ extra.company }}``) are ignored.
     """
     if "{" in text:
         text = _PLACEHOLDER_RE.sub(" ", text)
     seq, extra = _word_sequence(text)
-    stop = load_stop_words()
     out: list[AnalyzedToken] = list(extra)
     for w in seq:
-        if w.surface in stop or len(w.surface) < 2:
-            continue
-        out.append(AnalyzedToken(w.stem, TermKind.WORD, w.pos, w.start, w.end, w.surface))
+        if not w.stop:
+            out.append(AnalyzedToken(w.stem, TermKind.WORD, w.pos, w.start, w.end, w.surface))
     if synonyms:
         out.extend(_synonym_tokens(seq))
     out.sort(key=lambda t: (t.pos, t.start))
     return out
 
 
-def _synonym_tokens(seq: Sequence[_Word]) -> Iterator[AnalyzedToken]:
+def index_terms(text: str) -> tuple[list[str], set[str]]:
+    """The index terms of ``text`` (as :func:`analyze` gives them, without positions)
+    and its vocabulary of unstemmed words. The fast path for indexing articles."""
+    if "{" in text:
+        text = _PLACEHOLDER_RE.sub(" ", text)
+    terms: list[str] = []
+    stems: list[str] = []
+    vocabulary: set[str] = set()
+    for raw in _TOKEN_RE.findall(text):
+        if len(raw) > MAX_TOKEN_CHARS:
+            continue
+        raw_terms, raw_stems, raw_words = _index_raw(raw)
+        terms.extend(raw_terms)
+        stems.extend(raw_stems)
+        vocabulary.update(raw_words)
+    for term, _, _ in _synonym_spans(stems):
+        terms.append(term)
+    return terms, vocabulary
+
+
+@functools.lru_cache(maxsize=500_000)
+def _index_raw(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(index terms, stems for synonym matching, vocabulary words) of one match."""
+    a = _analyze_raw(raw)
+    terms: list[str] = []
+    words: list[str] = []
+    if a.exact is not None:
+        terms.append(a.exact)
+    if a.joined is not None:
+        terms.append(a.joined[1])
+        words.append(a.joined[0])
+    for surface, stemmed, stop in a.parts:
+        if not stop:
+            terms.append(stemmed)
+            words.append(surface)
+    return tuple(terms), tuple(p[1] for p in a.parts), tuple(words)
+
+
+def _synonym_spans(stems: Sequence[str]) -> Iterator[tuple[str, int, int]]:
+    """(group term, first, last index) of each synonym phrase in ``stems``.
+
+    Longest phrase first at each position; a group is not repeated inside its own span
+    ("err too many redirects" does not count again as "too many redirects").
+    """
     index = _synonym_index()
-    stems = [w.stem for w in seq]
     n = len(stems)
+    covered: dict[str, int] = {}
     for i, first in enumerate(stems):
         candidates = index.get(first)
         if not candidates:
             continue
-        emitted: set[str] = set()
         for phrase, term in candidates:
             k = len(phrase)
-            if term in emitted or i + k > n:
+            if i < covered.get(term, 0) or i + k > n:
                 continue
             if k == 1 or tuple(stems[i : i + k]) == phrase:
-                emitted.add(term)
-                yield AnalyzedToken(term, TermKind.SYNONYM, seq[i].pos, seq[i].start, seq[i + k - 1].end)
+                covered[term] = i + k
+                yield term, i, i + k - 1
+
+
+def _synonym_tokens(seq: Sequence[_Word]) -> Iterator[AnalyzedToken]:
+    for term, i, j in _synonym_spans([w.stem for w in seq]):
+        yield AnalyzedToken(term, TermKind.SYNONYM, seq[i].pos, seq[i].start, seq[j].end)
 
 
 def words(text: str) -> list[str]:
     """The folded, unstemmed words of ``text`` that are not stop words (for spelling)."""
-    stop = load_stop_words()
     seq, _ = _word_sequence(text)
-    return [w.surface for w in seq if w.surface not in stop and len(w.surface) > 1]
+    return [w.surface for w in seq if not w.stop]
 
 
 def _phrase_stems(phrase: str) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import heapq
 import json
 import logging
 import os
@@ -25,6 +26,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple
 from pathlib import Path
@@ -32,7 +34,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index  # type: ignore[import-untyped]
 
-from search.analysis import ANALYSIS_FINGERPRINT, analyze, words
+from search.analysis import ANALYSIS_FINGERPRINT, index_terms
 from search.documents import Document
 from search.errors import IndexNotFound, SearchError
 from search.schema import FIELD_WEIGHTS, make_schema
@@ -42,6 +44,7 @@ __all__ = [
     "build_index",
     "current_generation",
     "document_hash",
+    "read_vocabulary",
     "update_documents",
 ]
 
@@ -49,8 +52,12 @@ logger = logging.getLogger(__name__)
 
 GENERATION_MARK = ".gen-"
 META_FILE = "kb-index.json"
+#: ``{word: document frequency}`` of the generation's unstemmed words, for spelling.
+VOCABULARY_FILE = "vocabulary.json"
 #: Above this share of changed documents, a full rebuild is cheaper than patching a copy.
 REBUILD_THRESHOLD = 0.3
+#: Heaviest terms stored per article, for related articles.
+TOP_TERMS = 80
 #: Memory the Whoosh writer may use before spilling to disk, in MB.
 WRITER_LIMIT_MB = 256
 
@@ -83,14 +90,15 @@ def _document_fields(doc: Document) -> dict[str, Any]:
         if not text:
             continue
         weight = FIELD_WEIGHTS[name]
-        for token in analyze(text):
-            entry = content.get(token.term)
+        terms, region_words = index_terms(text)
+        for term in terms:
+            entry = content.get(term)
             if entry is None:
-                content[token.term] = [1, weight]
+                content[term] = [1, weight]
             else:
                 entry[0] += 1
                 entry[1] += weight
-        vocabulary.update(words(text))
+        vocabulary |= region_words
     return {
         "path": doc.path,
         "url": doc.url,
@@ -105,6 +113,10 @@ def _document_fields(doc: Document) -> dict[str, Any]:
         "boost": float(doc.boost),
         "related": list(doc.related),
         "content_hash": document_hash(doc),
+        "top_terms": [
+            (t, round(w, 2))
+            for t, (_, w) in heapq.nlargest(TOP_TERMS, content.items(), key=lambda tw: tw[1][1])
+        ],
         "content": {t: (int(f), w) for t, (f, w) in content.items()},
         "words": sorted(vocabulary),
     }
@@ -158,15 +170,39 @@ def _swap(link: Path, generation: Path) -> None:
     keep = {generation.resolve()}
     if previous is not None:
         keep.add(previous)
-    for old in link.parent.glob(f"{link.name}{GENERATION_MARK}*"):
-        if old.resolve() not in keep and old.is_dir():
-            # Searchers open on it hold open files, which Linux keeps readable.
+    # Never delete what another link in the directory points to: a build into a
+    # staging link must not remove the generation the live link still serves.
+    keep.update(p.resolve() for p in link.parent.iterdir() if p.is_symlink())
+    for old in link.parent.glob(f"*{GENERATION_MARK}*"):
+        if old.is_dir() and not old.is_symlink() and old.resolve() not in keep:
+            # Searchers still open on it hold open files, which Linux keeps readable.
             shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_meta(generation: Path, count: int) -> None:
     meta = {"fingerprint": ANALYSIS_FINGERPRINT, "documents": count, "built": time.time()}
     (generation / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _write_vocabulary(generation: Path, vocabulary: Counter[str]) -> None:
+    data = {w: n for w, n in sorted(vocabulary.items()) if n > 0}
+    (generation / VOCABULARY_FILE).write_text(
+        json.dumps(data, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+def read_vocabulary(generation: str | Path) -> Counter[str]:
+    """``{word: number of articles using it}`` of a generation (empty if unreadable)."""
+    try:
+        data = json.loads((Path(generation) / VOCABULARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        logger.warning(
+            "no readable %s in %s: spelling correction is off", VOCABULARY_FILE, generation
+        )
+        return Counter()
+    return (
+        Counter({str(w): int(n) for w, n in data.items()}) if isinstance(data, dict) else Counter()
+    )
 
 
 def _read_meta(generation: Path) -> dict[str, Any]:
@@ -194,31 +230,51 @@ def _unique(documents: Iterable[Document]) -> dict[str, Document]:
     return docs
 
 
-def build_index(documents: Iterable[Document], index_dir: str | Path, *, reuse: bool = True) -> BuildReport:
+def build_index(
+    documents: Iterable[Document],
+    index_dir: str | Path,
+    *,
+    reuse: bool = True,
+    reuse_from: str | Path | None = None,
+) -> BuildReport:
     """Index ``documents`` as a new generation and swap it in at ``index_dir``.
 
-    With ``reuse`` (the default), documents unchanged since the current generation are
-    not analyzed again; if none changed, the current generation stays in place.
+    With ``reuse`` (the default), documents unchanged since the current generation of
+    ``reuse_from`` (default: ``index_dir`` itself) are not analyzed again; if none
+    changed and ``reuse_from`` is ``index_dir``, the current generation stays in place.
+    Building into a staging link? Pass the live link as ``reuse_from``.
     Returns a :class:`BuildReport`.
     """
     started = time.perf_counter()
     link = Path(index_dir)
+    base = Path(reuse_from) if reuse_from is not None else link
     docs = _unique(documents)
     with _build_lock(link):
         old_hashes: dict[str, str] | None = None
+        current: Path | None = None
         if reuse:
             try:
-                current = current_generation(link)
+                current = current_generation(base)
             except IndexNotFound:
                 current = None
-            if current is not None and _read_meta(current).get("fingerprint") == ANALYSIS_FINGERPRINT:
+            if (
+                current is not None
+                and _read_meta(current).get("fingerprint") == ANALYSIS_FINGERPRINT
+            ):
                 old_hashes = _stored_hashes(current)
         if old_hashes is not None and current is not None:
             changed = [d for p, d in docs.items() if old_hashes.get(p) != document_hash(d)]
             removed = [p for p in old_hashes if p not in docs]
-            if not changed and not removed:
-                report = BuildReport(generation=current.name, documents=len(docs), added=0, updated=0,
-                                     removed=0, reused=len(docs), seconds=time.perf_counter() - started)
+            if not changed and not removed and base.absolute() == link.absolute():
+                report = BuildReport(
+                    generation=current.name,
+                    documents=len(docs),
+                    added=0,
+                    updated=0,
+                    removed=0,
+                    reused=len(docs),
+                    seconds=time.perf_counter() - started,
+                )
                 logger.info("search index unchanged (%d documents)", len(docs))
                 return report
             if len(changed) + len(removed) <= REBUILD_THRESHOLD * max(len(docs), 1):
@@ -226,8 +282,15 @@ def build_index(documents: Iterable[Document], index_dir: str | Path, *, reuse: 
                 report.update(documents=len(docs), seconds=time.perf_counter() - started)
                 return report
         generation = _full_build(link, docs.values())
-        report = BuildReport(generation=generation.name, documents=len(docs), added=len(docs), updated=0,
-                             removed=0, reused=0, seconds=time.perf_counter() - started)
+        report = BuildReport(
+            generation=generation.name,
+            documents=len(docs),
+            added=len(docs),
+            updated=0,
+            removed=0,
+            reused=0,
+            seconds=time.perf_counter() - started,
+        )
         logger.info("built search index of %d documents in %.2f s", len(docs), report["seconds"])
         return report
 
@@ -238,15 +301,19 @@ def _full_build(link: Path, docs: Iterable[Document]) -> Path:
         ix = whoosh_index.create_in(str(tmp), make_schema())
         writer = ix.writer(limitmb=WRITER_LIMIT_MB)
         count = 0
+        vocabulary: Counter[str] = Counter()
         try:
             for doc in docs:
-                writer.add_document(**_document_fields(doc))
+                fields = _document_fields(doc)
+                vocabulary.update(fields["words"])
+                writer.add_document(**fields)
                 count += 1
         except BaseException:
             writer.cancel()
             raise
         writer.commit(optimize=True)
         ix.close()
+        _write_vocabulary(tmp, vocabulary)
         _write_meta(tmp, count)
         generation = _new_generation_dir(link)
         os.rename(tmp, generation)
@@ -271,18 +338,27 @@ def _patch_generation(
         shutil.rmtree(tmp)
         shutil.copytree(current, tmp)
         ix = whoosh_index.open_dir(str(tmp))
+        vocabulary = read_vocabulary(tmp)
+        with ix.searcher() as searcher:
+            for path in [*removed, *(d.path for d in changed)]:
+                old = searcher.document(path=path)
+                if old is not None:
+                    vocabulary.subtract(old.get("words") or ())
         writer = ix.writer(limitmb=WRITER_LIMIT_MB)
         try:
             for path in removed:
                 writer.delete_by_term("path", path)
             for doc in changed:
-                writer.update_document(**_document_fields(doc))
+                fields = _document_fields(doc)
+                vocabulary.update(fields["words"])
+                writer.update_document(**fields)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         count = ix.doc_count()
         ix.close()
+        _write_vocabulary(tmp, vocabulary)
         _write_meta(tmp, count)
         generation = _new_generation_dir(link)
         os.rename(tmp, generation)
@@ -293,10 +369,17 @@ def _patch_generation(
     added = sum(1 for d in changed if d.path not in old_hashes)
     logger.info(
         "updated search index: %d added, %d updated, %d removed",
-        added, len(changed) - added, len(removed),
+        added,
+        len(changed) - added,
+        len(removed),
     )
-    return BuildReport(generation=generation.name, added=added, updated=len(changed) - added,
-                       removed=len(removed), reused=len(old_hashes) - len(changed) + added - len(removed))
+    return BuildReport(
+        generation=generation.name,
+        added=added,
+        updated=len(changed) - added,
+        removed=len(removed),
+        reused=len(old_hashes) - len(changed) + added - len(removed),
+    )
 
 
 def update_documents(
@@ -322,9 +405,18 @@ def update_documents(
         changed = [d for p, d in docs.items() if old_hashes.get(p) != document_hash(d)]
         removed = [p for p in dict.fromkeys(removed_paths) if p in old_hashes and p not in docs]
         if not changed and not removed:
-            return BuildReport(generation=current.name, documents=len(old_hashes), added=0, updated=0,
-                               removed=0, reused=len(old_hashes), seconds=time.perf_counter() - started)
+            return BuildReport(
+                generation=current.name,
+                documents=len(old_hashes),
+                added=0,
+                updated=0,
+                removed=0,
+                reused=len(old_hashes),
+                seconds=time.perf_counter() - started,
+            )
         report = _patch_generation(link, current, changed, removed, old_hashes)
-        report.update(documents=len(old_hashes) + report["added"] - report["removed"],
-                      seconds=time.perf_counter() - started)
+        report.update(
+            documents=len(old_hashes) + report["added"] - report["removed"],
+            seconds=time.perf_counter() - started,
+        )
         return report

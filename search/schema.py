@@ -8,8 +8,10 @@ Adding the weights *before* BM25's term-frequency saturation is what BM25F means
 (Robertson et al., 2004): a word in the title counts as several in the body, but a
 word repeated in the body cannot outweigh everything else.
 
-``words`` holds each article's distinct unstemmed words: the vocabulary that spelling
-correction draws on, with document frequencies.
+``top_terms`` stores each article's heaviest terms, for related articles.
+``words`` stores each article's distinct unstemmed words; their document frequencies
+(``vocabulary.json`` in the generation directory) are what spelling correction draws
+on. A JSON file rather than an indexed field: indexing them doubled the build time.
 """
 
 from __future__ import annotations
@@ -18,12 +20,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from whoosh import fields, formats  # type: ignore[import-untyped]
-from whoosh.compat import utf8encode  # type: ignore[import-untyped]
 from whoosh.system import pack_uint  # type: ignore[import-untyped]
 
 from search.analysis import KbTokenizer
 
-__all__ = ["FIELD_WEIGHTS", "KbSchema", "WeightedTermsField", "make_schema"]
+__all__ = ["FIELD_WEIGHTS", "WeightedTermsField", "make_schema"]
 
 #: How much one occurrence of a term in each field counts, relative to the body.
 FIELD_WEIGHTS: Mapping[str, float] = {
@@ -51,7 +52,7 @@ class WeightedTermsField(fields.TEXT):  # type: ignore[misc]
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         if isinstance(value, Mapping):
             for term, (freq, weight) in value.items():
-                yield utf8encode(term)[0], freq, float(weight), pack_uint(freq)
+                yield term.encode("utf-8"), freq, float(weight), pack_uint(freq)
         else:
             yield from super().index(value, **kwargs)
 
@@ -67,15 +68,15 @@ def make_schema() -> fields.Schema:
         headings=fields.STORED(),
         body=fields.STORED(),
         keywords=fields.STORED(),
-        tags=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
+        # Scorable, although never scored: Whoosh's writer looks up the length column of
+        # every posting, and for a field without one that is a stat() call each time.
+        tags=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         section=fields.ID(stored=True),
         audience=fields.ID(stored=True),
         boost=fields.STORED(),
         related=fields.STORED(),
         content_hash=fields.STORED(),
+        top_terms=fields.STORED(),
         content=WeightedTermsField(),
-        words=fields.KEYWORD(stored=False, scorable=False),
+        words=fields.STORED(),
     )
-
-
-KbSchema = make_schema

@@ -154,8 +154,8 @@ def _copy_project(dest: Path) -> Path:
 
 def _start(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     # Logs go to a file (a pipe nobody reads would fill up and block the server).
-    log = (cwd / f"server-{free_port()}.log").open("wb")
-    return subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with (cwd / f"server-{free_port()}.log").open("wb") as log:
+        return subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -253,6 +253,7 @@ def page(browser: Any) -> Iterator[Any]:
     """A fresh browser page that records every request it makes (``page.requests``)."""
     context = browser.new_context()
     pg = context.new_page()
+    pg.set_default_timeout(10_000)
     pg.requests = []
     pg.on("request", lambda request: pg.requests.append(request.url))
     try:

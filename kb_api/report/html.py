@@ -59,7 +59,7 @@ def bar_chart(
     top = max_value if max_value is not None else max(v for _, v, _ in rows)
     top = top or 1.0
     height = pad * 2 + row_h * len(rows)
-    width = label_w + bar_w + 90
+    width = label_w + bar_w + 200
     parts = [
         f'<svg class="{escape(css_class)}" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
@@ -171,7 +171,8 @@ def render_html(report: Report) -> str:
     ]
     for a in report.least_helpful:
         if a.comments:
-            p.append(f"<h3>{escape(a.title)} <small>({escape(a.path)})</small></h3>")
+            where = f" <small>({escape(a.path)})</small>" if a.title != a.path else ""
+            p.append(f"<h3>{escape(a.title)}{where}</h3>")
             p.append("<p class='note'>What was missing:</p>")
             p.extend(f"<blockquote>{escape(c)}</blockquote>" for c in a.comments)
     p += [

@@ -50,8 +50,8 @@ def render_text(report: Report) -> str:
             ["stage", "count", "of shown"],
             [(name, n, percent(n / first if first else None)) for name, n in f.stages()],
         ),
-        f"Deflection rate: {percent(f.deflection_rate)} of the tickets that were shown "
-        "suggestions were solved without a ticket.",
+        f"Deflection rate: {percent(f.deflection_rate)} of the customers shown suggestions "
+        "solved their problem without a ticket.",
         "",
         "Deflection per article (opened from a suggestion)",
         table(

@@ -87,22 +87,68 @@
     var timer = null;
     var pending = null;
     var last = null;
+    // What the content-gap report needs: searches that found nothing, or found results
+    // nobody opened. Sent (by kb-feedback.js) once the reader has settled on a query.
+    var seen = { query: "", count: 0, clicked: false, reported: true };
+    var settle = null;
+
+    function emit(type, query) {
+      document.dispatchEvent(new CustomEvent("kb:event", { detail: { type: type, query: query } }));
+    }
+
+    function finish() {
+      if (seen.reported || !seen.query) return;
+      seen.reported = true;
+      if (seen.count === 0) emit("search_no_results", seen.query);
+      else if (!seen.clicked) emit("search_no_click", seen.query);
+    }
+
+    list.addEventListener("click", function () {
+      seen.clicked = true;
+    });
+    window.addEventListener("pagehide", finish);
+    var toggle = document.querySelector("[data-md-toggle=search]");
+    if (toggle) {
+      toggle.addEventListener("change", function () {
+        if (!toggle.checked) setTimeout(finish, 0);
+      });
+    }
 
     function render(query, data) {
       while (list.firstChild) list.removeChild(list.firstChild);
       var hits = (data && Array.isArray(data.results) && data.results) || [];
+      clearTimeout(settle);
       if (!query) {
         metaLine.textContent = tr("search.result.placeholder", "Type to start searching");
         return;
       }
       var count = hits.length;
+      if (data) {
+        if (seen.query && seen.query !== query && query.indexOf(seen.query) !== 0) finish();
+        seen = { query: query, count: count, clicked: false, reported: false };
+        if (count === 0) settle = setTimeout(finish, 2000);
+      }
       metaLine.textContent =
         count === 0
           ? tr("search.result.none", "No matching documents")
           : count === 1
             ? tr("search.result.one", "1 matching document")
             : tr("search.result.other", "# matching documents").replace("#", String(count));
-      if (data && data.did_you_mean) metaLine.textContent += " (" + data.did_you_mean + ")";
+      if (data && typeof data.did_you_mean === "string" && data.did_you_mean) {
+        var suggestion = data.did_you_mean;
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "kb-search-did-you-mean";
+        button.textContent = suggestion;
+        button.addEventListener("click", function () {
+          input.value = suggestion;
+          input.focus();
+          run();
+        });
+        metaLine.appendChild(document.createTextNode(" · Did you mean "));
+        metaLine.appendChild(button);
+        metaLine.appendChild(document.createTextNode("?"));
+      }
       hits.forEach(function (hit) {
         var href = hit && safeUrl(hit.url);
         if (!href) return;

@@ -89,10 +89,13 @@
     this.body.addEventListener("input", schedule);
     if (this.subject) this.subject.addEventListener("input", schedule);
     var form = this.body.form;
-    if (form && form.hasAttribute("data-kb-demo")) {
+    if (form) {
       form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        self.say("Demo form: nothing was sent.");
+        self.fileTicket(); // sent anyway, after seeing suggestions
+        if (form.hasAttribute("data-kb-demo")) {
+          event.preventDefault();
+          self.say("Demo form: nothing was sent.");
+        }
       });
     }
     if ((this.body.value || "").trim()) schedule();
@@ -175,12 +178,20 @@
       var box = this.section("kb-widget__articles", "Articles that may solve it");
       var list = el("ul", "kb-widget__list");
       var base = this.o.site;
+      var self = this;
+      var top = articles[0] && typeof articles[0].path === "string" ? articles[0].path : null;
+      if (top && top !== this.top) this.send("suggestions_shown", top);
+      this.top = top;
       articles.forEach(function (a) {
         var href = a && safeUrl(a.url, base);
         if (!href) return;
         var item = el("li", "kb-widget__item");
         var link = el("a", "kb-widget__link", a.title);
         link.href = href;
+        link.addEventListener("click", function () {
+          self.opened = typeof a.path === "string" ? a.path : null;
+          self.send("suggestion_opened", self.opened);
+        });
         link.target = "_blank";
         link.rel = "noopener";
         item.appendChild(link);
@@ -216,10 +227,8 @@
       self.decided = true;
       self.say(message);
       self.root.dispatchEvent(new CustomEvent("kb-widget:" + kind, { bubbles: true, detail: { articles: self.paths() } }));
-      if (self.o.events && navigator.sendBeacon) {
-        var beacon = JSON.stringify({ type: "deflection_" + kind.replace("-", "_"), articles: self.paths() });
-        navigator.sendBeacon(self.o.api + "/events", new Blob([beacon], { type: "application/json" }));
-      }
+      if (kind === "solved") self.send("deflected", self.opened || self.top);
+      else self.fileTicket();
     }
     solved.addEventListener("click", function () {
       done("solved", "Glad it helped. You do not need to send this ticket.");
@@ -232,6 +241,29 @@
     });
     box.appendChild(solved);
     box.appendChild(help);
+  };
+
+  // Deflection analytics: which suggestions were shown, opened, solved the problem, or
+  // did not (a ticket anyway). Only event types and article paths: never ticket text.
+  Widget.prototype.send = function (type, path) {
+    if (!this.o.events || typeof fetch !== "function") return;
+    var body = { type: type };
+    if (path) body.path = path;
+    fetch(this.o.api + "/events", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "omit",
+      keepalive: true,
+    }).catch(function () {
+      /* analytics is best effort */
+    });
+  };
+
+  Widget.prototype.fileTicket = function () {
+    if (this.filed || !this.top) return;
+    this.filed = true;
+    this.send("ticket_filed", this.opened || this.top);
   };
 
   Widget.prototype.paths = function () {
@@ -254,7 +286,7 @@
       max: num(d.max, 5, 1, 5),
       delay: num(d.delay, 400, 0, 5000),
       minChars: num(d.minChars, 12, 1, 1000),
-      events: d.events === "on",
+      events: d.events !== "off",
     };
   }
 

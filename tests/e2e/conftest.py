@@ -7,14 +7,11 @@ them (run `npm ci` in the repository root for axe-core).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from e2e_server import ASSETS, AXE, REPO, LiveServer
+from e2e_server import ASSETS, AXE, LiveServer
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
@@ -24,34 +21,10 @@ from kb_api.settings import RateLimit
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(site_dir, index_dir): the docs built with Material, the search plugin and our
-    assets under assets/kb/ (as the kb plugin ships them), plus the search index."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    import search
-    from kb_builder.articles import load_articles, to_documents
-
-    root = tmp_path_factory.mktemp("site")
-    shutil.copytree(REPO / "docs", root / "docs")
-    shutil.copytree(ASSETS, root / "docs" / "assets" / "kb", ignore=shutil.ignore_patterns("*.md"))
-    repo_config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config = {
-        "site_name": "Test KB",
-        "theme": {"name": "material", "font": False, "features": ["search.highlight"]},
-        "plugins": ["search"],
-        "markdown_extensions": repo_config["markdown_extensions"],
-        "extra_javascript": ["assets/kb/kb-search.js", "assets/kb/kb-widget.js"],
-        "extra_css": ["assets/kb/kb-widget.css"],
-        "extra": repo_config.get("extra", {}),
-    }
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    build(load_config(config_file=str(root / "mkdocs.yml")))
-    extra = repo_config.get("extra", {})
-    index_dir = root / "index"
-    search.build_index(to_documents(load_articles(root / "docs"), extra), index_dir)
-    return root / "site", index_dir
+def built_site(built_kb: Path) -> tuple[Path, Path]:
+    """(site_dir, index_dir): the real docs/ built by `kb build` (our plugin ships the
+    assets under assets/kb/ and builds the index)."""
+    return built_kb / "site", built_kb / ".kb" / "index"
 
 
 @pytest.fixture(scope="session")
@@ -94,31 +67,6 @@ def static_site(built_site: tuple[Path, Path]) -> Iterator[LiveServer]:
     app = Starlette(routes=[Mount("/", app=StaticFiles(directory=site, html=True))])
     with LiveServer(app) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("chromium is not installed (Debian: apt-get install chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,277 @@
+"""Relevance of our search next to Material's own engine and plain BM25, same site, same queries.
+
+    .venv/bin/python bench/relevance.py [--misses] [--skip-mkdocs]
+
+Builds the real ``docs/`` (a full MkDocs build into a temporary directory, to get
+Material's ``search/search_index.json``), indexes the same articles with our search, and
+prints hit@1, hit@3 and MRR@10 of three engines on the development sets:
+
+- **ours**: ``search.KnowledgeBase.query`` (tickets: also ``query_ticket``);
+- **lunr**: Material's engine (the ``lunr`` Python port) over ``search_index.json`` with
+  Material's field boosts (title 1000, tags 1000000) and separator; one document per page
+  section, as in the browser, ranked by the page's best section;
+- **bm25s**: plain BM25 (``bm25s``, English stop words, no stemming) over each page's
+  title + text.
+
+Tickets are searched as ``subject + "\\n" + body`` by every engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import search  # noqa: E402
+from search.documents import Document  # noqa: E402
+from search.evaluation import Scores, evaluate, load_labelled, query_text  # noqa: E402
+
+DEV_DIR = Path("/work/shared/dev")
+QUERIES = DEV_DIR / "queries.jsonl"
+TICKETS = DEV_DIR / "tickets.jsonl"
+#: Queries written without looking at the articles' keywords (tests/search/data).
+HELDOUT = REPO / "tests" / "search" / "data" / "heldout_queries.jsonl"
+# Material's default search separator (material/plugins/search/config.py).
+MATERIAL_SEPARATOR = r'[\s\-,:!=\[\]()"/]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;'
+
+
+def load_documents(docs_dir: Path, config_file: Path) -> list[Document]:
+    """The published articles of ``docs_dir``, as the kb plugin gives them to search."""
+    from kb_builder.articles import load_articles, to_documents
+
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    return to_documents(load_articles(docs_dir), config.get("extra") or {})
+
+
+def build_site(config_file: Path, workdir: Path) -> Path:
+    """Build the site with MkDocs into ``workdir``; returns its ``search_index.json``.
+
+    The kb plugin writes its own index into ``workdir`` too, never into the repository.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    def run(**overrides: Any) -> None:
+        config = load_config(str(config_file), site_dir=str(workdir / "site"), **overrides)
+        kb_plugin = config.plugins.get("kb")
+        if kb_plugin is not None:
+            kb_plugin.config.index_dir = str(workdir / "kb-index")
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+
+    try:
+        run()
+    except (MkDocsException, SystemExit) as e:
+        # Articles being written may fail the kb plugin's checks; Material's index
+        # does not depend on them.
+        print(f"full MkDocs build failed ({e}); building with Material's search plugin only")
+        run(plugins=["search"], strict=False)
+    return workdir / "site" / "search" / "search_index.json"
+
+
+class Engine:
+    """A search engine under test: ``search(text) -> ranked article paths``."""
+
+    name = ""
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        raise NotImplementedError
+
+
+class Ours(Engine):
+    name = "ours"
+
+    def __init__(self, kb: search.KnowledgeBase) -> None:
+        self.kb = kb
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        return self.kb.query(text, limit=limit).paths
+
+
+class OursTicket(Ours):
+    name = "ours (query_ticket)"
+
+    def search_row(self, row: Mapping[str, Any], limit: int = 10) -> list[str]:
+        return self.kb.query_ticket(row.get("subject", ""), row.get("body", ""), limit=limit).paths
+
+
+def _page_url_to_path(documents: Sequence[Document]) -> dict[str, str]:
+    return {d.url.strip("/"): d.path for d in documents}
+
+
+class Lunr(Engine):
+    """Material's engine: lunr over ``search_index.json`` with Material's boosts."""
+
+    name = "lunr (Material)"
+
+    def __init__(self, index_file: Path, documents: Sequence[Document]) -> None:
+        from lunr import lunr
+
+        data = json.loads(index_file.read_text(encoding="utf-8"))
+        separator = (data.get("config") or {}).get("separator") or MATERIAL_SEPARATOR
+        self.separator = re.compile(separator)
+        self.url_to_path = _page_url_to_path(documents)
+        docs = []
+        for i, d in enumerate(data["docs"]):
+            docs.append(
+                {
+                    "id": str(i),
+                    "title": self._split(re.sub(r"<[^>]+>", " ", d.get("title", ""))),
+                    "text": self._split(re.sub(r"<[^>]+>", " ", d.get("text", ""))),
+                    "tags": " ".join(d.get("tags") or []),
+                }
+            )
+        self.locations = [d["location"] for d in data["docs"]]
+        self.index = lunr(
+            ref="id",
+            fields=[
+                {"field_name": "title", "boost": 1000},
+                {"field_name": "text", "boost": 1},
+                {"field_name": "tags", "boost": 1000000},
+            ],
+            documents=docs,
+        )
+
+    def _split(self, text: str) -> str:
+        return " ".join(t for t in self.separator.split(text) if t)
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        # Material strips lunr's operators from what the user typed before searching.
+        query = re.sub(r"[*+\-:^~\"]+", " ", self._split(text)).strip()
+        if not query:
+            return []
+        try:
+            results = self.index.search(query)
+        except Exception:  # lunr.py raises on odd input; Material shows nothing then
+            return []
+        out: list[str] = []
+        for r in results:
+            page = self.locations[int(r["ref"])].split("#", 1)[0].strip("/")
+            path = self.url_to_path.get(page)
+            if path is not None and path not in out:
+                out.append(path)
+            if len(out) >= limit:
+                break
+        return out
+
+
+class BM25(Engine):
+    """Plain BM25 (``bm25s``) over each article's title + text."""
+
+    name = "bm25s"
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        import bm25s
+
+        self.bm25s = bm25s
+        self.paths = [d.path for d in documents]
+        corpus = [f"{d.title}\n{d.body}" for d in documents]
+        self.retriever = bm25s.BM25()
+        self.retriever.index(
+            bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False
+        )
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        tokens = self.bm25s.tokenize([text], stopwords="en", show_progress=False)
+        if not tokens.vocab:
+            return []
+        k = min(limit, len(self.paths))
+        try:
+            docs, scores = self.retriever.retrieve(tokens, k=k, show_progress=False)
+        except (ValueError, KeyError):
+            return []
+        return [self.paths[i] for i, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+
+def _row_search(engine: Engine) -> Callable[[Mapping[str, Any]], list[str]]:
+    if isinstance(engine, OursTicket):
+        return lambda row: (
+            engine.search_row(row) if "subject" in row else engine.search(query_text(row))
+        )
+    return lambda row: engine.search(query_text(row))
+
+
+def _print_table(title: str, results: dict[str, Scores]) -> None:
+    print(f"\n{title}")
+    print(f"{'engine':<22} {'hit@1':>6} {'hit@3':>6} {'MRR':>6}")
+    for name, s in results.items():
+        print(f"{name:<22} {s.hit1:>6.3f} {s.hit3:>6.3f} {s.mrr:>6.3f}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=Path, default=REPO / "docs")
+    parser.add_argument("--config", type=Path, default=REPO / "mkdocs.yml")
+    parser.add_argument(
+        "--misses", action="store_true", help="list our queries without a top-3 hit"
+    )
+    parser.add_argument(
+        "--skip-mkdocs", action="store_true", help="no MkDocs build, no lunr column"
+    )
+    parser.add_argument(
+        "--without-keywords",
+        action="store_true",
+        help="index the articles without their 'keywords' front matter (a held-out check: "
+        "many dev queries are written into the keywords verbatim)",
+    )
+    args = parser.parse_args(argv)
+
+    documents = load_documents(args.docs, args.config)
+    if args.without_keywords:
+        documents = [dataclasses.replace(d, keywords=()) for d in documents]
+        args.skip_mkdocs = True
+    print(f"{len(documents)} articles in {args.docs}")
+    with tempfile.TemporaryDirectory(prefix="kb-relevance-") as tmp:
+        workdir = Path(tmp)
+        started = time.perf_counter()
+        search.build_index(documents, workdir / "index")
+        kb = search.open_index(workdir / "index")
+        print(f"our index built in {time.perf_counter() - started:.2f} s")
+        engines: list[Engine] = [Ours(kb), OursTicket(kb)]
+        if not args.skip_mkdocs:
+            started = time.perf_counter()
+            index_file = build_site(args.config, workdir)
+            print(f"MkDocs build in {time.perf_counter() - started:.2f} s")
+            engines.append(Lunr(index_file, documents))
+        engines.append(BM25(documents))
+
+        for label, path in (
+            ("queries", QUERIES),
+            ("tickets", TICKETS),
+            ("held-out queries", HELDOUT),
+        ):
+            rows = load_labelled(path)
+            results: dict[str, Scores] = {}
+            for engine in engines:
+                if isinstance(engine, OursTicket) and label != "tickets":
+                    continue
+                results[engine.name] = evaluate(rows, _row_search(engine))
+            _print_table(f"{label} ({len(rows)}, {path})", results)
+            if args.misses:
+                for j in results["ours"].misses():
+                    print(
+                        f"  miss {j.id}: rank {j.rank} want {j.expected[0]} got {list(j.got[:3])}"
+                    )
+                    print(f"      {j.text[:110]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Fixtures for the fuzz tests: the real knowledge base (``built_kb``), its index opened
+for queries, and the real ASGI app over it through httpx's ``ASGITransport``, which
+re-raises any exception that escapes the app instead of hiding it in a 500."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import search
+from kb_api import Settings, create_app
+from kb_api.settings import RateLimit
+
+
+class AsgiClient:
+    """A synchronous face on ``httpx.AsyncClient(transport=ASGITransport(app))``, for
+    Hypothesis tests (one short event loop per request)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app, client=("127.0.0.1", 4711))
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://127.0.0.1", timeout=30
+            ) as client:
+                return await client.request(method, url, **kwargs)
+
+        return asyncio.run(send())
+
+
+@pytest.fixture(scope="session")
+def real_kb(built_kb: Path) -> search.KnowledgeBase:
+    """The index ``kb build`` made of the repository's articles."""
+    return search.open_index(built_kb / ".kb" / "index")
+
+
+@pytest.fixture(scope="session")
+def api(built_kb: Path, tmp_path_factory: pytest.TempPathFactory) -> AsgiClient:
+    """The API over the real index, with its own SQLite database and no rate limit."""
+    database = tmp_path_factory.mktemp("fuzz-db") / "feedback.sqlite3"
+    settings = Settings(
+        index_dir=built_kb / ".kb" / "index",
+        database_url=f"sqlite:///{database}",
+        rate_limit=RateLimit(0, 60.0),
+    )
+    return AsgiClient(create_app(settings))

@@ -1,0 +1,195 @@
+"""Index generations: atomic swap, reuse of unchanged documents, live updates."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import search
+from search import Document, SearchError
+from search.indexing import current_generation
+from search.knowledge_base import _Generation
+
+
+def generations(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if ".gen-" in p.name)
+
+
+def test_index_dir_is_a_symlink_to_a_generation(tmp_path: Path, docs: tuple[Document, ...]) -> None:
+    report = search.build_index(docs, tmp_path / "index")
+    assert (tmp_path / "index").is_symlink()
+    assert os.readlink(tmp_path / "index") == report["generation"]
+    assert report["documents"] == len(docs)
+
+
+def test_a_searcher_open_on_the_old_generation_keeps_working(
+    tmp_path: Path, docs: tuple[Document, ...]
+) -> None:
+    search.build_index(docs, tmp_path / "index")
+    old = current_generation(tmp_path / "index")
+    ix = __import__("whoosh.index", fromlist=["open_dir"]).open_dir(str(old))
+    with ix.searcher() as searcher:
+        search.build_index(docs[:2], tmp_path / "index", reuse=False)
+        assert current_generation(tmp_path / "index") != old
+        # The old generation is kept, and the open searcher still reads it.
+        assert searcher.doc_count() == len(docs)
+        assert searcher.document(path="hosting/htaccess.md") is not None
+        search.build_index(docs[:1], tmp_path / "index", reuse=False)
+        assert searcher.doc_count() == len(docs)
+    # Only the current and the previous generation are left.
+    assert len(generations(tmp_path)) == 2
+
+
+def test_an_open_knowledge_base_moves_to_the_new_generation(
+    tmp_path: Path, docs: tuple[Document, ...]
+) -> None:
+    search.build_index(docs, tmp_path / "index")
+    kb = search.open_index(tmp_path / "index")
+    assert kb.query("vacation reply").paths == ["email/autoresponders.md"]
+    search.build_index([d for d in docs if "autoresponder" not in d.path], tmp_path / "index")
+    assert kb.query("vacation reply").paths == []
+    assert kb.doc_count == len(docs) - 1
+
+
+def test_unchanged_rebuild_keeps_the_generation(tmp_path: Path, docs: tuple[Document, ...]) -> None:
+    first = search.build_index(docs, tmp_path / "index")
+    again = search.build_index(docs, tmp_path / "index")
+    assert again["generation"] == first["generation"]
+    assert again["reused"] == len(docs)
+
+
+def test_rebuild_rewrites_only_changed_documents(
+    tmp_path: Path, docs: tuple[Document, ...]
+) -> None:
+    search.build_index(docs * 1, tmp_path / "index")
+    many = list(docs) + [
+        Document(
+            path=f"x/{i}.md",
+            url=f"x/{i}/",
+            title=f"Filler {i}",
+            summary="",
+            body="filler text",
+            section="x",
+        )
+        for i in range(20)
+    ]
+    search.build_index(many, tmp_path / "index")
+    changed = [dataclasses.replace(many[0], title="Bounces explained"), *many[1:]]
+    report = search.build_index(changed, tmp_path / "index")
+    assert (report["updated"], report["added"], report["removed"]) == (1, 0, 0)
+    kb = search.open_index(tmp_path / "index")
+    assert kb.query("explained").paths == ["email/bounces-ndr.md"]
+    assert kb.doc_count == len(many)
+
+
+def test_update_documents_adds_replaces_and_removes(
+    tmp_path: Path, docs: tuple[Document, ...]
+) -> None:
+    search.build_index(docs, tmp_path / "index")
+    kb = search.open_index(tmp_path / "index")
+    new = Document(
+        path="email/quota.md",
+        url="email/quota/",
+        title="Mailbox quota",
+        summary="",
+        body="Mailbox full.",
+        section="email",
+    )
+    report = search.update_documents(
+        tmp_path / "index", [new], removed_paths=["email/autoresponders.md"]
+    )
+    assert (report["added"], report["removed"]) == (1, 1)
+    assert kb.query("mailbox quota").paths[0] == "email/quota.md"
+    assert "email/autoresponders.md" not in kb.paths
+    # Spelling uses the updated vocabulary: a word only the new article has.
+    assert kb.query("mailbx quota").did_you_mean == "mailbox quota"
+
+
+def test_update_documents_without_an_index_raises(
+    tmp_path: Path, docs: tuple[Document, ...]
+) -> None:
+    with pytest.raises(search.IndexNotFound):
+        search.update_documents(tmp_path / "nothing", docs)
+
+
+def test_duplicate_paths_are_rejected(tmp_path: Path, docs: tuple[Document, ...]) -> None:
+    with pytest.raises(SearchError, match=r"two documents have the path 'email/bounces-ndr\.md'"):
+        search.build_index([docs[0], docs[0]], tmp_path / "index")
+
+
+def test_a_staging_build_never_deletes_the_live_generation(
+    tmp_path: Path, docs: tuple[Document, ...]
+) -> None:
+    """The kb plugin builds into index.staging and renames it over index when done."""
+    live, staging = tmp_path / "index", tmp_path / "index.staging"
+    search.build_index(docs, staging)
+    os.replace(staging, live)
+    kb = search.open_index(live)
+    for _ in range(3):
+        search.build_index(docs[:2], staging, reuse_from=live)
+        assert kb.query("mail comes back").paths  # the live index is intact
+    os.replace(staging, live)
+    assert kb.doc_count == 2
+
+
+def test_reuse_from_the_live_index(tmp_path: Path, docs: tuple[Document, ...]) -> None:
+    live = tmp_path / "index"
+    search.build_index(docs, live)
+    report = search.build_index(docs, tmp_path / "index.staging", reuse_from=live)
+    assert report["reused"] == len(docs)
+    assert search.open_index(tmp_path / "index.staging").doc_count == len(docs)
+
+
+def test_concurrent_queries_from_threads(tmp_path: Path, docs: tuple[Document, ...]) -> None:
+    search.build_index(docs, tmp_path / "index")
+    kb = search.open_index(tmp_path / "index")
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for q in [
+                "mail comes back",
+                "free ssl",
+                "php.ini",
+                "certficate",
+                "second website",
+            ] * 20:
+                assert kb.query(q).hits
+        except BaseException as e:  # collected and re-raised in the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    search.build_index([*docs, dataclasses.replace(docs[0], path="e/copy.md")], tmp_path / "index")
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_block_read_of_postings_equals_the_matcher_api(
+    tmp_path: Path, docs: tuple[Document, ...]
+) -> None:
+    """The fast path reads Whoosh's blocks directly; it must agree with the public API."""
+    search.build_index(docs, tmp_path / "index")
+    search.update_documents(
+        tmp_path / "index", [dataclasses.replace(docs[1], title="Autoresponders")]
+    )
+    gen = _Generation(current_generation(tmp_path / "index"))
+    reader = gen.reader()
+    for term in ["mail", "syn:bounc", "5.1.1", "domain", "autorespond"]:
+        ids, weights = gen._read_postings(term)
+        slow_ids, slow_weights = [], []
+        m = reader.postings("content", term.encode())
+        while m.is_active():
+            slow_ids.append(m.id())
+            slow_weights.append(m.weight())
+            m.next()
+        live = gen.live[ids]
+        assert ids[live].tolist() == slow_ids
+        assert np.allclose(weights[live], slow_weights)

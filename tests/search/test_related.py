@@ -1,0 +1,60 @@
+"""Related articles: declared first, then nearest by content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from search import Document, KnowledgeBase
+
+
+def test_declared_related_come_first(kb: KnowledgeBase) -> None:
+    assert kb.related("whm/ssl-autossl.md", limit=1) == ["hosting/htaccess.md"]
+
+
+def test_nearest_by_content(build_kb: Callable[..., KnowledgeBase]) -> None:
+    docs = [
+        Document(
+            path="e/a.md",
+            url="",
+            title="Bounce messages",
+            summary="",
+            body="bounce ndr 550 mailbox",
+            section="e",
+        ),
+        Document(
+            path="e/b.md",
+            url="",
+            title="Bounces from Gmail",
+            summary="",
+            body="bounce 550 gmail mailbox",
+            section="e",
+        ),
+        Document(
+            path="w/c.md",
+            url="",
+            title="AutoSSL",
+            summary="",
+            body="certificate autossl domain",
+            section="w",
+        ),
+        Document(
+            path="w/d.md",
+            url="",
+            title="Custom SSL",
+            summary="",
+            body="certificate csr install",
+            section="w",
+        ),
+    ]
+    kb = build_kb(docs)
+    assert kb.related("e/a.md", limit=1) == ["e/b.md"]
+    assert kb.related("w/d.md", limit=1) == ["w/c.md"]
+    everything = kb.related_all(limit=2)
+    assert set(everything) == {d.path for d in docs}
+    assert all(path not in related for path, related in everything.items())
+
+
+def test_unknown_path_and_zero_limit(kb: KnowledgeBase) -> None:
+    assert kb.related("nope.md") == []
+    assert kb.related("email/bounces-ndr.md", limit=0) == []
+    assert len(kb.related("email/bounces-ndr.md", limit=3)) <= 3
