@@ -14,6 +14,7 @@ import urllib.parse
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,11 +44,11 @@ TRAVERSAL = [
     "email%00/quota.md",
     ".kb/index/_MAIN_1.toc.md",
     "~root/.ssh/id_rsa.md",
-    "email/./quota.md",
     "EMAIL/QUOTA.MD",
 ]
 PATHS = st.one_of(
-    st.sampled_from(REAL_PATHS + TRAVERSAL), hostile_text(surrogates=False, max_size=80)
+    st.sampled_from([*REAL_PATHS, *TRAVERSAL, "email/./quota.md"]),
+    hostile_text(surrogates=False, max_size=80),
 )
 TEXT = st.one_of(hostile_text(surrogates=False), huge_text(600))
 JSON_SCALARS = st.one_of(
@@ -84,6 +85,9 @@ def check(response: httpx.Response, allowed: set[int]) -> Any:
     data = response.json()
     if response.status_code >= 400:
         assert set(data) == {"error"}, data
+        if data["error"]["code"] in ("not_found", "method_not_allowed"):
+            # These messages repeat the path asked for: see the xfail test below.
+            data["error"]["message"] = ""
         error = data["error"]
         assert set(error) == {"status", "code", "message", "details"}
         assert error["status"] == response.status_code
@@ -97,8 +101,16 @@ def request(api: AsgiClient, method: str, url: str, **kwargs: Any) -> httpx.Resp
         return api.request(method, url, **kwargs)
 
 
-def _headers(agent: str | None) -> dict[str, str]:
-    return {} if agent is None else {"user-agent": agent}
+def _headers(agent: str | None) -> dict[str, bytes]:
+    # Header values are bytes on the wire: any Latin-1 text can arrive.
+    return {} if agent is None else {"user-agent": agent.encode("latin-1")}
+
+
+def _url_segment(path: str, quote: bool) -> str:
+    """``path`` percent-encoded, or as typed when httpx can send it so (it refuses
+    control characters and spaces in a URL, and resolves ``..`` segments itself)."""
+    as_typed = path.isascii() and path.isprintable() and not set(path) & set(" #?")
+    return path if as_typed and not quote else urllib.parse.quote(path, safe="/")
 
 
 @settings(max_examples=120, deadline=None)
@@ -187,8 +199,7 @@ def test_malformed_bodies(
 @settings(max_examples=100, deadline=None)
 @given(path=PATHS, quote=st.booleans())
 def test_article_stats_any_path(api: AsgiClient, path: str, quote: bool) -> None:
-    segment = urllib.parse.quote(path, safe="/") if quote else path
-    response = request(api, "GET", f"/api/articles/{segment}/stats")
+    response = request(api, "GET", f"/api/articles/{_url_segment(path, quote)}/stats")
     data = check(response, {200, 404, 422})
     if response.status_code == 200:
         assert data["path"] in REAL_PATHS, data
@@ -196,7 +207,11 @@ def test_article_stats_any_path(api: AsgiClient, path: str, quote: bool) -> None
 
 def test_traversal_never_reaches_a_file(api: AsgiClient) -> None:
     for path in TRAVERSAL:
-        for segment in (path, urllib.parse.quote(path, safe=""), urllib.parse.quote(path)):
+        for segment in (
+            _url_segment(path, False),
+            urllib.parse.quote(path, safe=""),
+            urllib.parse.quote(path),
+        ):
             check(request(api, "GET", f"/api/articles/{segment}/stats"), {404, 422})
         for endpoint in ("/api/views", "/api/feedback", "/api/events"):
             body = {"path": path, "helpful": True, "type": "deflected"}
@@ -225,15 +240,28 @@ def test_any_method_and_path(api: AsgiClient, method: str, path: str, agent: str
     assert DOCUMENT_FILE not in response.text
     if response.headers.get("content-type", "").startswith("application/json") and method != "HEAD":
         data = response.json()
+        if data.get("error", {}).get("code") in ("not_found", "method_not_allowed"):
+            data["error"]["message"] = ""  # see the xfail test below
         if response.status_code >= 400:
             assert data["error"]["status"] == response.status_code
         assert_safe_json(data)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: kb_api/errors.py _on_http_error repeats the request path, markup and all, "
+    "in 404/405 messages; fix: do not echo it (or percent-encode it)",
+)
+def test_unknown_endpoint_message_does_not_repeat_markup(api: AsgiClient) -> None:
+    response = request(api, "GET", "/api/%3Cscript%3Ealert(1)%3C/script%3E")
+    assert response.status_code == 404
+    assert_safe_json(response.json())
+
+
 def test_health_answers_and_hostile_fragments_in_every_field(api: AsgiClient) -> None:
     assert check(request(api, "GET", "/api/health"), {200}) == {"status": "ok", "index": "ready"}
     for text in HOSTILE:
-        printable = text if text.isprintable() else repr(text)
+        printable = (text if text.isprintable() else repr(text)).encode()
         check(request(api, "GET", "/api/search", params={"q": text}), {200, 422})
         ticket = {"subject": text, "body": text * 20}
         check(request(api, "POST", "/api/suggest", json=ticket), {200})
@@ -244,4 +272,6 @@ def test_health_answers_and_hostile_fragments_in_every_field(api: AsgiClient) ->
         )
         event = {"type": "search_no_results", "query": text}
         check(request(api, "POST", "/api/events", json=event), {204})
-        check(request(api, "POST", "/api/events", content=json.dumps(event)[:-1]), {400})
+        truncated = json.dumps(event)[:-1]
+        json_type = {"content-type": "application/json"}
+        check(request(api, "POST", "/api/events", content=truncated, headers=json_type), {400})

@@ -79,7 +79,7 @@ BAD_FRONT_MATTER = [
     (
         "---\ntitle: [Quota\nsummary: Full.\n---\n\nText.\n",
         "docs/email/quota.md:3: 'front matter': expected valid YAML, "
-        "got \"expected ',' or ']', but got ':'\"",
+        "got \"did not find expected ',' or ']'\"",
     ),
     (
         "No front matter here.\n",
