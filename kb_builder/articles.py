@@ -172,19 +172,30 @@ def load_articles(
     *,
     sections: Iterable[str] = DEFAULT_SECTIONS,
     shown_prefix: str | None = None,
+    reuse: Iterable[Article] = (),
 ) -> list[Article]:
-    """Every Markdown file under ``docs_dir``, sorted by path."""
+    """Every Markdown file under ``docs_dir``, sorted by path.
+
+    Articles in ``reuse`` whose text is unchanged are returned as they are, with what they
+    already parsed (``kb serve`` rebuilds after every save).
+    """
     root = Path(docs_dir)
     if shown_prefix is None:
         shown_prefix = _shown_prefix(root)
     sections = tuple(sections)
+    previous = {(a.rel_path, a.text): a for a in reuse}
     articles = []
     for path in sorted(root.rglob("*.md")):
         rel = path.relative_to(root).as_posix()
         if any(part.startswith(".") for part in PurePosixPath(rel).parts):
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        articles.append(Article(rel, f"{shown_prefix}{rel}", text, sections))
+        shown = f"{shown_prefix}{rel}"
+        same = previous.get((rel, text))
+        if same is not None and same.shown_path == shown and same.sections == sections:
+            articles.append(same)
+        else:
+            articles.append(Article(rel, shown, text, sections))
     return articles
 
 

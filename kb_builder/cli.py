@@ -139,10 +139,18 @@ def serve(config_file: Path, dev_addr: str, verbose: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _setup_logging(verbose)
+    # Dirty builds re-render only what an edit changed (the plugin adds the listings that
+    # show it), so a save shows in about a second even with thousands of articles.
+    # MkDocs warns about every dirty build; here that is the design, not news.
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: "'dirty' build" not in record.getMessage()
+    )
     _load(config_file)  # fail early with a clear message
     # Live reload stays on: MkDocs runs the plugins' on_serve (which mounts the API)
     # only in live-reload mode.
-    mkdocs_serve(config_file=str(config_file), livereload=True, dev_addr=dev_addr)
+    mkdocs_serve(
+        config_file=str(config_file), livereload=True, dev_addr=dev_addr, build_type="dirty"
+    )
 
 
 def _read_jsonl(source: TextIO) -> Any:

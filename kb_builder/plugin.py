@@ -13,7 +13,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from kb_builder import listings, output, popular
+from kb_builder import listings, output, popular, preview
 from kb_builder.articles import Article
 from kb_builder.config import KnowledgeBaseConfig
 from kb_builder.indexing import StagedIndex, index_write_error
@@ -39,6 +39,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.site: Site | None = None
         self.index: StagedIndex | None = None
         self.popularity: popular.Popularity | None = None
+        self.preview: preview.PreviewIndex | None = None
+        self._listing_signature: preview.ListingSignature | None = None
         self._final_site: Path | None = None
         self._staging_site: Path | None = None
         self._succeeded = False
@@ -91,6 +93,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             nav=config.nav,
             review_after_days=self.config.review_after_days,
             include_drafts=self.is_serve,
+            previous=self.site if self.is_serve else None,
         )
         self.popularity = popular.load_popularity(
             site,
@@ -106,6 +109,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             raise PluginError(
                 f"{len(errors)} problem(s) in articles; run 'kb check' to list them again"
             )
+        if self.is_serve:
+            signature = preview.listing_signature(site)
+            preview.mark_modified(
+                files.documentation_pages(),
+                preview.pages_to_refresh(self._listing_signature, signature),
+            )
+            self._listing_signature = signature
         by_path = site.by_path
         for file in files.documentation_pages():
             article = by_path.get(file.src_uri)
@@ -129,6 +139,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 self.index.discard()
             index_dir = self.index_dir(config)
             try:
+                if self.is_serve:
+                    # The first preview build indexes now (pages need related articles);
+                    # later ones after rendering, in on_post_build.
+                    if self.preview is None:
+                        self.preview = preview.PreviewIndex(index_dir)
+                        self.preview.update(self.site)
+                    return nav
                 self.index = StagedIndex(
                     index_dir,
                     self.site.documents(),
@@ -209,7 +226,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def _related_html(self, article: Article) -> str:
         assert self.site is not None
         by_path = self.site.by_path
-        nearest = self.index.related().get(article.rel_path, []) if self.index else []
+        if self.index is not None:
+            nearest = self.index.related().get(article.rel_path, [])
+        elif self.preview is not None:
+            nearest = self.preview.related(article.rel_path, limit=self.config.related_limit)
+        else:
+            nearest = []
         chosen: list[Article] = []
         for path in [*article.related, *nearest]:
             other = by_path.get(path)
@@ -244,9 +266,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._succeeded = True
-        if self.is_serve and self.index is not None:
-            self.index.commit()
-            self.index = None
+        if (
+            self.preview is not None
+            and self.site is not None
+            and self.preview.updated_for is not self.site
+        ):
+            try:
+                self.preview.update(self.site)
+            except OSError as e:
+                raise index_write_error(self.preview.index_dir, e) from e
 
     def on_build_error(self, *, error: Exception) -> None:
         self._succeeded = False

@@ -59,7 +59,9 @@ class Site:
         nav: Any = None,
         review_after_days: int = 365,
         include_drafts: bool = False,
+        previous: Site | None = None,
     ) -> Site:
+        """Read ``docs_dir``; unchanged articles of ``previous`` are reused as parsed."""
         root = Path(docs_dir)
         sections = tuple(sections)
         others = tuple(
@@ -69,7 +71,9 @@ class Site:
         )
         return cls(
             docs_dir=root,
-            articles=load_articles(root, sections=sections),
+            articles=load_articles(
+                root, sections=sections, reuse=previous.articles if previous else ()
+            ),
             sections=sections,
             extra=dict(extra or {}),
             nav=nav_paths(nav),

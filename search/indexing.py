@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import heapq
 import json
@@ -67,8 +68,12 @@ class BuildReport(dict[str, Any]):
     "reused", "seconds"}``. A dict, so it serializes as is."""
 
 
+@functools.lru_cache(maxsize=65536)
 def document_hash(doc: Document) -> str:
-    """A hash of everything indexed about ``doc`` and of the analysis that indexes it."""
+    """A hash of everything indexed about ``doc`` and of the analysis that indexes it.
+
+    Cached: ``kb serve`` re-indexes after every save and hands in the same (frozen)
+    documents for the articles that did not change."""
     h = hashlib.sha256(ANALYSIS_FINGERPRINT.encode())
     h.update(json.dumps(astuple(doc), ensure_ascii=False, default=list).encode())
     return h.hexdigest()[:24]

@@ -1,0 +1,94 @@
+"""``kb serve``: rebuild only what an edit changed.
+
+MkDocs' dirty builds re-render only the pages whose source changed; this module keeps
+the rest of a preview rebuild just as small: the preview index is patched with the
+changed articles only, related articles are computed for the pages being rendered, and
+the pages that list a changed article (its section's landing page, the home page) are
+re-rendered too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import search
+from kb_builder.site import Site
+from search.documents import Document
+
+__all__ = ["ListingSignature", "PreviewIndex", "pages_to_refresh"]
+
+log = logging.getLogger(__name__)
+
+ListingSignature = dict[str, tuple[str, str, bool, str | None]]
+"""Per article: what listings show of it (title, summary, draft, section)."""
+
+
+def listing_signature(site: Site) -> ListingSignature:
+    return {
+        a.rel_path: (a.title, a.summary, a.draft, a.section) for a in site.articles if a.is_article
+    }
+
+
+def pages_to_refresh(previous: ListingSignature | None, current: ListingSignature) -> set[str]:
+    """Landing pages (and the home page) whose listings changed since the last build."""
+    if previous is None:
+        return set()
+    changed = {p for p in previous.keys() | current.keys() if previous.get(p) != current.get(p)}
+    sections = {sig[3] for p in changed for sig in (previous.get(p), current.get(p)) if sig}
+    pages = {f"{s}/index.md" for s in sections if s}
+    return pages | {"index.md"} if pages else set()
+
+
+class PreviewIndex:
+    """The preview's index, patched in place (atomically) after each edit."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self._kb: search.KnowledgeBase | None = None
+        self._documents: dict[tuple[str, str], Document] = {}
+        self.updated_for: Site | None = None
+        """The site the index was last updated from."""
+
+    def documents(self, site: Site) -> list[Document]:
+        """The site's documents, converting only the articles whose text changed."""
+        cache: dict[tuple[str, str], Document] = {}
+        docs = []
+        for a in site.articles:
+            if not a.is_article or a.front is None:
+                continue
+            key = (a.rel_path, a.text)
+            doc = self._documents.get(key) or a.to_document(site.extra)
+            cache[key] = doc
+            docs.append(doc)
+        self._documents = cache
+        return docs
+
+    def update(self, site: Site) -> None:
+        """Patch the index with what changed, then warm the new generation in a thread.
+
+        Called after the pages rendered: their related articles came from the previous
+        generation (one edit barely moves them), so a save is not held up by loading
+        the new generation's postings and spelling vocabulary.
+        """
+        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.updated_for = site
+        report = search.build_index(self.documents(site), self.index_dir)
+        log.debug("preview index: %s", dict(report))
+        if self._kb is None:
+            self._kb = search.open_index(self.index_dir)
+        else:
+            threading.Thread(target=self._kb.warm, name="kb-preview-warm", daemon=True).start()
+
+    def related(self, path: str, *, limit: int) -> list[str]:
+        return self._kb.related(path, limit=limit) if self._kb is not None else []
+
+
+def mark_modified(files: Iterable[Any], paths: set[str]) -> None:
+    """Make MkDocs' dirty build re-render these pages although their source is unchanged."""
+    for file in files:
+        if file.src_uri in paths:
+            file.is_modified = lambda: True
