@@ -17,7 +17,9 @@ import signal
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 
@@ -31,11 +33,30 @@ log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 
 
+@dataclass(frozen=True)
+class DocumentSource:
+    """Where the index worker reads the published articles from.
+
+    The worker turns the Markdown into search documents itself, so the process that
+    renders pages does not spend a second on it (and sends a few paths, not megabytes).
+    """
+
+    docs_dir: str
+    sections: tuple[str, ...]
+    extra: dict[str, Any]
+
+    def __call__(self) -> list[Document]:
+        from kb_builder.site import Site
+
+        return Site.load(self.docs_dir, sections=self.sections, extra=self.extra).documents()
+
+
 def _stage(
-    documents: Sequence[Document], staging: Path, live: Path, related_limit: int
+    source: DocumentSource | Sequence[Document], staging: Path, live: Path, related_limit: int
 ) -> dict[str, list[str]]:
     """Build the staged generation (reusing the live one's unchanged documents)."""
     _die_with_parent()
+    documents = source() if callable(source) else source
     search.build_index(documents, staging, reuse_from=live)
     kb = search.open_index(staging)
     try:
@@ -65,7 +86,7 @@ class StagedIndex:
     def __init__(
         self,
         index_dir: Path,
-        documents: Sequence[Document],
+        documents: DocumentSource | Sequence[Document],
         *,
         related_limit: int,
         background: bool,
@@ -73,7 +94,7 @@ class StagedIndex:
         self.index_dir = index_dir
         self.staging = index_dir.with_name(index_dir.name + ".staging")
         index_dir.parent.mkdir(parents=True, exist_ok=True)
-        args = (list(documents), self.staging, index_dir, related_limit)
+        args = (documents, self.staging, index_dir, related_limit)
         self._pool: ProcessPoolExecutor | None = None
         self._related: dict[str, list[str]] | None = None
         self._future: Future[dict[str, list[str]]] | None = None

@@ -16,7 +16,7 @@ from mkdocs.structure.pages import Page
 from kb_builder import listings, output, popular, preview
 from kb_builder.articles import Article
 from kb_builder.config import KnowledgeBaseConfig
-from kb_builder.indexing import StagedIndex, index_write_error
+from kb_builder.indexing import DocumentSource, StagedIndex, index_write_error
 from kb_builder.placeholders import fill
 from kb_builder.problems import Severity
 from kb_builder.site import Site
@@ -148,7 +148,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     return nav
                 self.index = StagedIndex(
                     index_dir,
-                    self.site.documents(),
+                    DocumentSource(str(self.site.docs_dir), self.site.sections, dict(config.extra)),
                     related_limit=self.config.related_limit,
                     background=not self.is_serve,
                 )
