@@ -10,7 +10,7 @@ from kb_builder.articles import DEFAULT_SECTIONS
 from kb_builder.problems import Problem
 from kb_builder.site import Site
 
-__all__ = ["BuildFailed", "build_site", "check_site"]
+__all__ = ["BuildFailed", "build_site", "check_site", "load_site"]
 
 
 class BuildFailed(RuntimeError):
@@ -36,12 +36,10 @@ def build_site(config: Any) -> None:
         raise BuildFailed(f"Build failed, previous site kept: {e.strerror or e}{where}") from e
 
 
-def check_site(
-    config: Any, paths: Iterable[Path] = (), *, include_drafts: bool = True
-) -> list[Problem]:
-    """Problems of the whole knowledge base, or only of the files under ``paths``."""
+def load_site(config: Any, *, include_drafts: bool = True) -> Site:
+    """The site's articles, with the kb plugin's options from the loaded configuration."""
     plugin = config.plugins.get("kb")
-    site = Site.load(
+    return Site.load(
         config.docs_dir,
         sections=plugin.config.sections if plugin else DEFAULT_SECTIONS,
         extra=config.extra,
@@ -49,6 +47,13 @@ def check_site(
         review_after_days=plugin.config.review_after_days if plugin else 365,
         include_drafts=include_drafts,
     )
+
+
+def check_site(
+    config: Any, paths: Iterable[Path] = (), *, include_drafts: bool = True
+) -> list[Problem]:
+    """Problems of the whole knowledge base, or only of the files under ``paths``."""
+    site = load_site(config, include_drafts=include_drafts)
     problems = site.check()
     wanted = [Path(p).resolve() for p in paths]
     if not wanted:

@@ -14,6 +14,15 @@ __all__ = ["main"]
 
 log = logging.getLogger(__name__)
 
+INDEX_OPTION = click.option(
+    "--index-dir",
+    type=click.Path(path_type=Path),
+    default=".kb/index",
+    show_default=True,
+    envvar="KB_INDEX_DIR",
+    help="The search index built by kb build.",
+)
+
 CONFIG_OPTION = click.option(
     "-f",
     "--config-file",
@@ -153,28 +162,13 @@ def serve(config_file: Path, dev_addr: str, verbose: bool) -> None:
     )
 
 
-def _read_jsonl(source: TextIO) -> Any:
-    for number, line in enumerate(source, start=1):
-        if line.strip():
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as e:
-                raise click.ClickException(f"line {number}: expected JSON, got {e.msg}") from e
-
-
 @main.command("search")
 @click.argument("query", required=False)
 @click.option("--section", help="Only this section.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @click.option("--batch", type=click.File("r"), help="JSON Lines {id, query} ('-' = stdin).")
-@click.option(
-    "--index-dir",
-    type=click.Path(path_type=Path),
-    default=".kb/index",
-    show_default=True,
-    envvar="KB_INDEX_DIR",
-)
+@INDEX_OPTION
 def search_command(
     query: str | None,
     section: str | None,
@@ -188,10 +182,10 @@ def search_command(
         raise click.UsageError("give a QUERY or --batch FILE")
     kb = _open_kb(index_dir)
     if batch is not None:
-        for item in _read_jsonl(batch):
-            results = kb.query(str(item.get("query", "")), limit=limit, section=section)
-            row = {"id": item.get("id"), "query": item.get("query"), **results.to_dict()}
-            click.echo(json.dumps(row, ensure_ascii=False))
+        from search.batch import run_batch
+
+        if run_batch(batch, sys.stdout, kb, limit=limit, section=section):
+            sys.exit(1)
         return
     assert query is not None
     results = kb.query(query, limit=limit, section=section)
@@ -225,13 +219,7 @@ def _open_kb(index_dir: Path) -> Any:
     type=click.File("r"),
     help="JSON Lines {id, subject, body} ('-' = stdin); one JSON line out per input.",
 )
-@click.option(
-    "--index-dir",
-    type=click.Path(path_type=Path),
-    default=".kb/index",
-    show_default=True,
-    envvar="KB_INDEX_DIR",
-)
+@INDEX_OPTION
 def suggest_command(
     subject: str, body: str, as_json: bool, batch: TextIO | None, index_dir: Path
 ) -> None:
@@ -335,13 +323,7 @@ DATABASE_OPTION = click.option(
     is_flag=True,
     help="Write a draft article for each top content gap (never overwrites).",
 )
-@click.option(
-    "--index-dir",
-    type=click.Path(path_type=Path),
-    default=".kb/index",
-    show_default=True,
-    envvar="KB_INDEX_DIR",
-)
+@INDEX_OPTION
 def report_command(
     config_file: Path,
     database_url: str | None,
@@ -355,10 +337,10 @@ def report_command(
     """Deflection funnel, top and least helpful articles, and content gaps."""
     from kb_api.report import build_report, write_gap_stubs
     from kb_api.storage import StorageError
+    from kb_builder.building import load_site
 
     config = _load(config_file)
-    plugin = config.plugins.get("kb")
-    site = _site(config, plugin)
+    site = load_site(config)
     titles = {a.rel_path: a.title for a in site.articles}
     try:
         report = build_report(_database_url(database_url), days=days, limit=limit, titles=titles)
@@ -403,18 +385,6 @@ def purge_command(database_url: str | None, older_than_days: int | None, as_json
         click.echo(json.dumps(data))
     else:
         click.echo(", ".join(f"{k}: {v}" for k, v in data.items()))
-
-
-def _site(config: Any, plugin: Any) -> Any:
-    from kb_builder.articles import DEFAULT_SECTIONS
-    from kb_builder.site import Site
-
-    return Site.load(
-        config.docs_dir,
-        sections=plugin.config.sections if plugin else DEFAULT_SECTIONS,
-        extra=config.extra,
-        nav=config.nav,
-    )
 
 
 if __name__ == "__main__":
