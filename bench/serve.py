@@ -2,17 +2,20 @@
 ratios against ``GET /api/health`` measured on the same server in the same run.
 
     .venv/bin/python bench/serve.py [--articles 2000] [--seconds 15] [--workers 1 2]
-                                    [--workdir DIR] [--server kb|uvicorn] [--profile]
+                                    [--workdir DIR] [--server kb|uvicorn]
+                                    [--profile]
 
 1. Writes ``--articles`` synthetic articles (``bench/synth.py``) with a ``mkdocs.yml``
    (plugins ``search``, ``tags``, ``kb``) and builds them with ``kb build`` (site and
    ``.kb/index``). With ``--workdir``, a knowledge base already built there is reused.
 2. For each worker count, starts ``kb api --workers N`` (the production command; or
    ``uvicorn --factory kb_api:create_app --no-access-log`` with ``--server uvicorn``)
-   with ``KB_RATE_LIMIT=0/minute`` and a fresh SQLite database, and drives it over
-   loopback with Debian's ``wrk`` (one thread, a few MB of RSS, a few % of one core:
-   it does not starve a 2-core server the way a Python client would). The mix is generated
-   here as a Lua script of distinct requests (no query repeats within a run, so the
+   with ``KB_RATE_LIMIT=0/minute`` and a fresh SQLite database (``kb api`` works around
+   uvicorn issue #3149, Nagle's delay on multi-worker sockets: plain ``--server uvicorn``
+   shows what that costs),
+   and drives it over loopback with Debian's ``wrk`` (one thread, a few MB of RSS, a few %
+   of one core: it does not starve a 2-core server the way a Python client would). The
+   mix is generated here as a Lua script of distinct requests (no query repeats within a run, so the
    index's result cache does not help):
 
    ====================  =====  ==========================================================
@@ -56,6 +59,7 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -170,7 +174,8 @@ def make_requests(articles: int, count: int, seed: int = 0) -> list[Request]:
     need = {k: MIX_CYCLE.count(k) * (count // len(MIX_CYCLE) + 1) for k in KINDS}
     # Events with a query draw from the same pool as searches.
     pool = need["search"] + need["events"]
-    queries = iter(make_queries(synthetic_documents(articles), pool, seed))
+    documents: list[Any] = synthetic_documents(articles)
+    queries = iter(make_queries(documents, pool, seed))
     texts = iter(tickets(need["suggest"], seed))
     out: list[Request] = []
     for i in range(count):
@@ -270,6 +275,15 @@ def _process_tree(pid: int) -> list[int]:
     return pids
 
 
+def cpu_seconds_of(pid: int) -> float:
+    """User + system CPU time of the one process ``pid``."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of ``pid`` and its descendants, from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -304,11 +318,10 @@ class Server:
             command += ["--no-access-log", "--log-level", "warning"]
         command += ["--port", str(self.port), "--workers", str(workers)]
         self.command = command
-        self.describe = (
-            f"kb api --workers {workers}"
-            if kind == "kb"
-            else f"uvicorn --factory kb_api:create_app --workers {workers} --no-access-log"
-        )
+        self.describe = {
+            "kb": f"kb api --workers {workers}",
+            "uvicorn": f"uvicorn --factory kb_api:create_app --workers {workers} --no-access-log",
+        }[kind]
         self.log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             command,
@@ -426,7 +439,8 @@ def profile(server: Server, script: Path, seconds: float, connections: int) -> N
         print("  --profile: py-spy is not installed (.venv/bin/pip install py-spy)")
         return
     out = server.log_path.with_suffix(".pyspy.txt")
-    target = _process_tree(server.proc.pid)[-1]  # a worker: the supervisor only waits
+    # The busiest process of the tree: a worker (the supervisor only waits).
+    target = max(_process_tree(server.proc.pid), key=lambda pid: cpu_seconds_of(pid))
     proc = subprocess.Popen(
         [spy, "record", "--pid", str(target), "--duration", str(int(seconds)), "--gil",
          "--format", "raw", "--output", str(out), "--nonblocking", "--rate", "250"],
@@ -575,6 +589,7 @@ def verdict(results: dict[str, Result], rate: float, logged: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -584,7 +599,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8, help="closed-loop connections")
     parser.add_argument("--rate", type=float, default=200.0, help="paced rate and target")
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
-    parser.add_argument("--server", choices=["kb", "uvicorn"], default="kb")
+    parser.add_argument(
+        "--server",
+        choices=["kb", "uvicorn"],
+        default="kb",
+        help="kb api (default); kb api with uvicorn#3149 worked around; bare uvicorn",
+    )
     parser.add_argument("--workdir", type=Path, help="keep (and reuse) the built KB here")
     parser.add_argument("--no-breakdown", dest="breakdown", action="store_false")
     parser.add_argument("--profile", action="store_true", help="py-spy one worker")

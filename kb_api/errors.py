@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -87,10 +88,12 @@ async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
+    # The path is percent-encoded: whatever a client put in the URL comes back as text.
+    path = quote(request.url.path, safe="/")
     if exc.status_code == 404 and message == "Not Found":
-        message = f"no such endpoint: {request.method} {request.url.path}"
+        message = f"no such endpoint: {request.method} {path}"
     elif exc.status_code == 405:
-        message = f"method {request.method} is not allowed on {request.url.path}"
+        message = f"method {request.method} is not allowed on {path}"
     headers = dict(exc.headers) if exc.headers else None
     return error_response(ApiError(exc.status_code, message, headers=headers))
 

@@ -43,6 +43,8 @@ def serve_main(
     """
     import uvicorn
 
+    if workers > 1:
+        _bind_tcp_sockets()
     settings = settings or Settings.from_env()
     os.environ.update(settings.to_env())
     log.info(
@@ -63,3 +65,31 @@ def serve_main(
         log_level=log_level,
         access_log=access_log,
     )
+
+
+def _bind_tcp_sockets() -> None:
+    """Make uvicorn's multi-worker listening socket an explicit TCP socket.
+
+    With ``workers > 1`` uvicorn binds the socket itself as ``socket.socket(family)``,
+    whose ``proto`` is 0; asyncio sets TCP_NODELAY only on sockets whose proto is TCP, so
+    every keep-alive answer then waited for the client's delayed ACK: about 40 ms each
+    (uvicorn issue #3149, measured by bench/serve.py: health 175 -> 1,168 requests/s).
+    Remove when uvicorn marks the socket itself.
+    """
+    import socket
+
+    import uvicorn.config
+
+    bind = uvicorn.config.Config.bind_socket
+    if getattr(bind, "_kb_tcp", False):
+        return
+
+    def bind_tcp(self: uvicorn.config.Config) -> socket.socket:
+        sock = bind(self)
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+            sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, sock.detach())
+            sock.set_inheritable(True)
+        return sock
+
+    bind_tcp._kb_tcp = True  # type: ignore[attr-defined]
+    uvicorn.config.Config.bind_socket = bind_tcp  # type: ignore[method-assign]

@@ -27,8 +27,8 @@ log = get_plugin_logger(__name__)
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/kb"
-RELATED_MARKER_HTML = "<!-- kb:related -->"
-RELATED_MARKER = f"\n\n{RELATED_MARKER_HTML}\n\n"
+BLOCKS_MARKER_HTML = "<!-- kb:blocks -->"
+BLOCKS_MARKER = f"\n\n{BLOCKS_MARKER_HTML}\n\n"
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
@@ -162,21 +162,42 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.site is not None
-        article = self.site.by_path.get(page.file.src_uri)
         markdown = fill(markdown, config.extra)
-        if article is None:
+        article = self.site.by_path.get(page.file.src_uri)
+        if article is None or not (
+            article.is_home or article.is_landing_page or article.is_article
+        ):
             return markdown
+        # Listings and related articles are added to the finished page (on_post_page):
+        # Markdown need not parse them, nor Material's search index them as page text,
+        # and related articles are only known once the index worker is done.
+        return markdown + BLOCKS_MARKER
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.site is None:
+            return output
+        article = self.site.by_path.get(page.file.src_uri)
+        if article is None:
+            return output
+        if article.is_article:
+            # Tells our scripts which article this page is (feedback, views).
+            meta = f'<meta name="kb:path" content="{html.escape(article.rel_path, quote=True)}">'
+            output = output.replace("</head>", f"{meta}\n</head>", 1)
+        if BLOCKS_MARKER_HTML in output:
+            output = output.replace(BLOCKS_MARKER_HTML, self._blocks(article), 1)
+        return output
+
+    def _blocks(self, article: Article) -> str:
+        assert self.site is not None
         if article.is_home:
-            return markdown + self._home_blocks(article)
+            return self._home_blocks(article)
         if article.is_landing_page and article.section:
-            return (
-                markdown
-                + self._popular(article, section=article.section)
-                + listings.section_listing(self.site.section_articles(article.section), article)
+            return self._popular(article, section=article.section) + listings.section_listing(
+                self.site.section_articles(article.section), article
             )
         if article.is_article:
-            return markdown + self._article_blocks(article)
-        return markdown
+            return self._article_blocks(article)
+        return ""
 
     def _home_blocks(self, home: Article) -> str:
         assert self.site is not None
@@ -196,9 +217,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def _article_blocks(self, article: Article) -> str:
         assert self.site is not None
-        # Related articles come from the index, built in parallel with page rendering:
-        # a marker now, filled in on_post_page.
-        blocks = RELATED_MARKER if self.index is not None else self._related_html(article)
+        blocks = self._related_html(article)
         if article.section:
             siblings = [a for a in self.site.section_articles(article.section) if a is not article]
             blocks += listings.section_sidebar(
@@ -208,20 +227,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 len(siblings) + 1,
             )
         return blocks
-
-    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        if self.site is None:
-            return output
-        article = self.site.by_path.get(page.file.src_uri)
-        if article is None:
-            return output
-        if article.is_article:
-            # Tells our scripts which article this page is (feedback, views).
-            meta = f'<meta name="kb:path" content="{html.escape(article.rel_path, quote=True)}">'
-            output = output.replace("</head>", f"{meta}\n</head>", 1)
-        if RELATED_MARKER_HTML in output:
-            output = output.replace(RELATED_MARKER_HTML, self._related_html(article), 1)
-        return output
 
     def _related_html(self, article: Article) -> str:
         assert self.site is not None

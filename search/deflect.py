@@ -232,7 +232,9 @@ def _search(kb: _KnowledgeBase, subject: str, body: str, limit: int) -> list[_Hi
     # error codes and ORs them, where a plain query would weigh every word.
     query_ticket = getattr(kb, "query_ticket", None)
     if callable(query_ticket):
-        results = query_ticket(subject[:MAX_QUERY_CHARS], body[:MAX_QUERY_CHARS], limit=limit)
+        results = query_ticket(
+            subject[:MAX_QUERY_CHARS], body[:MAX_QUERY_CHARS], limit=limit, snippets=False
+        )
     else:
         results = kb.query(f"{subject}\n{body}"[:MAX_QUERY_CHARS], limit=limit)
     return list(results.hits)

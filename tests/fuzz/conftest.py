@@ -5,6 +5,8 @@ re-raises any exception that escapes the app instead of hiding it in a 500."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,14 @@ from kb_api.settings import RateLimit
 
 class AsgiClient:
     """A synchronous face on ``httpx.AsyncClient(transport=ASGITransport(app))``, for
-    Hypothesis tests (one short event loop per request)."""
+    Hypothesis tests. Requests run on an event loop of their own, in a thread: the
+    test's thread may already run one (Playwright's sync API does, in browser tests)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         async def send() -> httpx.Response:
@@ -31,7 +37,12 @@ class AsgiClient:
             ) as client:
                 return await client.request(method, url, **kwargs)
 
-        return asyncio.run(send())
+        return asyncio.run_coroutine_threadsafe(send(), self._loop).result()
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +52,7 @@ def real_kb(built_kb: Path) -> search.KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def api(built_kb: Path, tmp_path_factory: pytest.TempPathFactory) -> AsgiClient:
+def api(built_kb: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AsgiClient]:
     """The API over the real index, with its own SQLite database and no rate limit."""
     database = tmp_path_factory.mktemp("fuzz-db") / "feedback.sqlite3"
     settings = Settings(
@@ -49,4 +60,6 @@ def api(built_kb: Path, tmp_path_factory: pytest.TempPathFactory) -> AsgiClient:
         database_url=f"sqlite:///{database}",
         rate_limit=RateLimit(0, 60.0),
     )
-    return AsgiClient(create_app(settings))
+    client = AsgiClient(create_app(settings))
+    yield client
+    client.close()

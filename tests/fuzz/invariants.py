@@ -65,7 +65,7 @@ _ENTITY = re.compile(r"&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);")
 def hostile_text(*, surrogates: bool = True, max_size: int = 300) -> st.SearchStrategy[str]:
     """Any text, hostile fragments, and mixes of both (no lone surrogates for HTTP,
     which cannot carry them)."""
-    alphabet = st.characters() if surrogates else st.characters(exclude_categories=("Cs",))
+    alphabet = st.characters() if surrogates else st.characters(exclude_categories=["Cs"])
     fragments = st.sampled_from(HOSTILE if surrogates else [h for h in HOSTILE if h.isprintable()])
     return st.one_of(
         st.text(alphabet, max_size=max_size),
