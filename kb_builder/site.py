@@ -88,6 +88,10 @@ class Site:
 
     def published(self) -> list[Article]:
         """Articles and pages that are part of this build."""
+        return self._published
+
+    @functools.cached_property
+    def _published(self) -> list[Article]:
         return [a for a in self.articles if self.include_drafts or not a.draft]
 
     def check(self) -> list[Problem]:

@@ -17,12 +17,37 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from search.documents import Document
 from search.errors import IndexNotFound, SearchError
-from search.indexing import BuildReport, build_index, update_documents
-from search.knowledge_base import KnowledgeBase, open_index
-from search.results import Hit, SearchResults
+
+if TYPE_CHECKING:
+    from search.indexing import BuildReport, build_index, update_documents
+    from search.knowledge_base import KnowledgeBase, open_index
+    from search.results import Hit, SearchResults
+
+# Whoosh, NumPy and the spelling dictionary load on first use: the page-rendering side of
+# `kb build` only needs `search.Document`.
+_LAZY = {
+    "BuildReport": "search.indexing",
+    "build_index": "search.indexing",
+    "update_documents": "search.indexing",
+    "KnowledgeBase": "search.knowledge_base",
+    "open_index": "search.knowledge_base",
+    "Hit": "search.results",
+    "SearchResults": "search.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'search' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "DEFAULT_INDEX_DIR",
@@ -65,6 +90,8 @@ def get_knowledge_base(index_dir: str | Path | None = None) -> KnowledgeBase:
         with _open_lock:
             kb = _open.get(key)
             if kb is None:
+                from search.knowledge_base import open_index
+
                 kb = _open[key] = open_index(path)
     return kb
 

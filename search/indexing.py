@@ -318,14 +318,20 @@ def _full_build(link: Path, docs: Iterable[Document]) -> Path:
             raise
         writer.commit(optimize=True)
         ix.close()
-        _write_vocabulary(tmp, vocabulary)
-        _write_meta(tmp, count)
-        generation = _new_generation_dir(link)
-        os.rename(tmp, generation)
+        generation = _seal(link, tmp, vocabulary, count)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _swap(link, generation)
+    return generation
+
+
+def _seal(link: Path, tmp: Path, vocabulary: Counter[str], count: int) -> Path:
+    """Finish the generation written in ``tmp``: vocabulary, metadata, final name."""
+    _write_vocabulary(tmp, vocabulary)
+    _write_meta(tmp, count)
+    generation = _new_generation_dir(link)
+    os.rename(tmp, generation)
     return generation
 
 
@@ -363,10 +369,7 @@ def _patch_generation(
         writer.commit()
         count = ix.doc_count()
         ix.close()
-        _write_vocabulary(tmp, vocabulary)
-        _write_meta(tmp, count)
-        generation = _new_generation_dir(link)
-        os.rename(tmp, generation)
+        generation = _seal(link, tmp, vocabulary, count)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

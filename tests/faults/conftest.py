@@ -36,26 +36,3 @@ def kb_copy(built_kb: Path, tmp_path: Path) -> Path:
         built_kb, dest, symlinks=True, ignore=shutil.ignore_patterns("*.sqlite3*", "*.log")
     )
     return dest
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[object]:
-    """A real PostgreSQL server for the session: the feedback tests' own
-    :class:`PostgresServer` (fails, never skips, when it cannot start)."""
-    from tests.feedback.conftest import PostgresServer
-
-    server = PostgresServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty feedback database of each kind the product supports."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'feedback.sqlite3'}"
-    server = request.getfixturevalue("postgres_server")
-    return str(server.new_database())  # type: ignore[attr-defined]
