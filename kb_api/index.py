@@ -55,7 +55,9 @@ class IndexHandle:
             import search
 
             try:
-                new_kb = search.open_index(self.index_dir)
+                # The process-wide handle: it follows swaps by itself, and under `kb serve`
+                # the preview warms it after each rebuild.
+                new_kb = search.get_knowledge_base(self.index_dir)
             except (OSError, search.SearchError) as e:
                 log.error("search index unavailable at %s: %s", self.index_dir, e)
                 if self._kb is not None:
@@ -66,7 +68,7 @@ class IndexHandle:
                     code="index_unavailable",
                 ) from e
             old, self._kb, self._target = self._kb, new_kb, target
-            if old is not None:
+            if old is not None and old is not new_kb:
                 log.info("search index swapped: now %s", target)
                 close = getattr(old, "close", None)
                 if callable(close):

@@ -41,6 +41,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.popularity: popular.Popularity | None = None
         self.preview: preview.PreviewIndex | None = None
         self._listing_signature: preview.ListingSignature | None = None
+        self._env: tuple[Any, Any] | None = None
         self._final_site: Path | None = None
         self._staging_site: Path | None = None
         self._succeeded = False
@@ -155,6 +156,18 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             except OSError as e:
                 raise index_write_error(index_dir, e) from e
         return nav
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if not self.is_serve:
+            return env
+        # MkDocs makes a new Jinja environment for every preview rebuild, and compiling
+        # Material's templates again was a third of a one-article rebuild. Keep the first
+        # one while the theme (its folders, language and override files) is unchanged.
+        key = preview.theme_key(config)
+        if self._env is not None and self._env[0] == key:
+            return self._env[1]
+        self._env = (key, env)
+        return env
 
     # -- pages -----------------------------------------------------------------------------
 

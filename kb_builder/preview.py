@@ -79,7 +79,8 @@ class PreviewIndex:
         report = search.build_index(self.documents(site), self.index_dir)
         log.debug("preview index: %s", dict(report))
         if self._kb is None:
-            self._kb = search.open_index(self.index_dir)
+            # Shared with the API that `kb serve` mounts: warming it here serves both.
+            self._kb = search.get_knowledge_base(self.index_dir)
         else:
             threading.Thread(target=self._kb.warm, name="kb-preview-warm", daemon=True).start()
 
@@ -92,3 +93,14 @@ def mark_modified(files: Iterable[Any], paths: set[str]) -> None:
     for file in files:
         if file.src_uri in paths:
             file.is_modified = lambda: True
+
+
+def theme_key(config: Any) -> tuple[Any, ...]:
+    """What the compiled templates depend on: theme folders, language, override files."""
+    overrides: list[tuple[str, float]] = []
+    custom_dir = config.theme.custom_dir
+    if custom_dir:
+        for path in sorted(Path(custom_dir).rglob("*")):
+            if path.is_file():
+                overrides.append((str(path), path.stat().st_mtime))
+    return (tuple(config.theme.dirs), str(config.theme.locale), tuple(overrides))
