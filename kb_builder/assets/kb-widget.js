@@ -98,6 +98,12 @@
         }
       });
     }
+    // "Open a ticket" from an article's feedback box names the article: ?article=email/quota.md
+    var named = new URLSearchParams(location.search).get("article");
+    if (named && /^[a-z0-9_-]+(\/[a-z0-9_.-]+)*\.md$/i.test(named) && !(this.body.value || "").trim()) {
+      this.body.value = "About the article " + named + ":\n\n";
+      this.opened = named;
+    }
     if ((this.body.value || "").trim()) schedule();
   }
 

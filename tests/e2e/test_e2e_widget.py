@@ -192,3 +192,11 @@ def test_widget_is_small_and_framework_free() -> None:
 @pytest.mark.parametrize("name", ["kb-widget.js", "kb-search.js"])
 def test_assets_exist(name: str) -> None:
     assert Path(ASSETS / name).is_file()
+
+
+def test_open_a_ticket_from_an_article_names_it(page: Any, site_with_api: LiveServer) -> None:
+    page.goto(site_with_api.url + DEMO + "?article=email/quota.md")
+    body = page.locator("#kb-demo-message")
+    assert body.input_value().startswith("About the article email/quota.md:")
+    page.goto(site_with_api.url + DEMO + "?article=%3Cimg%20src%3Dx%3E.md")
+    assert page.locator("#kb-demo-message").input_value() == ""
