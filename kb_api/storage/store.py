@@ -8,14 +8,15 @@ under its default isolation level.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, get_args
 
-from sqlalchemy import Engine, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, case, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb_api.storage import migrations
@@ -121,6 +122,22 @@ class FeedbackStore:
         self.clock = clock
         self._salt: tuple[dt.date, bytes] | None = None
         self._lock = threading.Lock()
+        # SQLite has one writer at a time, and a writer that finds it busy sleeps in
+        # steps of up to 100 ms: queue this process's writers on a lock instead (the
+        # API runs each request on a thread pool). PostgreSQL needs no such thing.
+        self._write_lock: threading.Lock | None = (
+            threading.Lock() if engine.dialect.name == "sqlite" else None
+        )
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction (serialized within the process on SQLite)."""
+        if self._write_lock is None:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
 
     @classmethod
     def open(
@@ -166,7 +183,7 @@ class FeedbackStore:
         return Visitor(visitor_id(cached[1], client_address, user_agent), day)
 
     def _rotate(self, day: dt.date) -> bytes:
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             salt = daily_salt(conn, day)
             # Yesterday's "already counted" rows are useless once its salt is gone.
             conn.execute(delete(view_visitors).where(view_visitors.c.day < day))
@@ -178,7 +195,7 @@ class FeedbackStore:
 
     def record_view(self, path: str, visitor: Visitor) -> bool:
         """Count a view of ``path``, once per visitor and day; True if it was counted."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             # RETURNING tells reliably on both databases whether the row was new.
             counted = conn.execute(
                 insert_for(conn, view_visitors)
@@ -205,7 +222,7 @@ class FeedbackStore:
         The comment is redacted (secrets) and cut to :data:`COMMENT_MAX` characters.
         """
         cleaned = clean_text(comment, COMMENT_MAX)
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             stmt = insert_for(conn, votes).values(
                 path=path, visitor=visitor.id, helpful=helpful, comment=cleaned, day=visitor.day
             )
@@ -224,7 +241,7 @@ class FeedbackStore:
         """Store one event; the query is redacted and cut to :data:`QUERY_MAX` characters."""
         if type not in EVENT_TYPES:
             raise ValueError(f"expected an event type in {EVENT_TYPES}, got {type!r}")
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(
                 insert(events).values(
                     day=self.clock(),
@@ -280,7 +297,7 @@ class FeedbackStore:
             raise ValueError(f"expected a number of days >= 0, got {older_than_days}")
         today = self.clock()
         cutoff = today - dt.timedelta(days=older_than_days)
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             n_events = conn.execute(delete(events).where(events.c.day < cutoff)).rowcount
             n_comments = conn.execute(
                 update(votes)
