@@ -1,25 +1,35 @@
 """Run the API alone (``kb api``): N worker processes over one read-only index.
 
-Equivalent command line, for a process manager or a container::
-
-    KB_INDEX_DIR=/srv/kb/.kb/index KB_CORS_ORIGINS=https://billing.example.com \\
-        uvicorn --factory kb_api:create_app --host 0.0.0.0 --port 8001 --workers 4 \\
-        --proxy-headers --forwarded-allow-ips=10.0.0.0/8
-
 Every worker reads the same ``KB_*`` variables, opens the index itself and keeps no
 state other than its rate-limit counters, so replicas can sit behind a load balancer.
+
+With several workers, each one listens on a socket of its own bound with
+``SO_REUSEPORT``, and the kernel spreads new connections across them. uvicorn's own
+``--workers`` mode shares one socket instead: the worker that wakes first accepts every
+connection waiting (asyncio accepts in batches), so with keep-alive clients one worker
+could end up with all of them and one core doing all the work (bench/serve.py saw it),
+and its socket is created without ``IPPROTO_TCP``, so TCP_NODELAY is never set and every
+keep-alive answer waited ~40 ms for a delayed ACK (uvicorn issue #3149).
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import signal
+import socket
+import time
+from typing import Any
 
 from kb_api.settings import Settings
 
 __all__ = ["serve_main"]
 
 log = logging.getLogger(__name__)
+
+#: A worker that dies is restarted, but not more often than this (seconds).
+RESTART_PAUSE = 1.0
 
 
 def serve_main(
@@ -37,16 +47,20 @@ def serve_main(
     Args:
         settings: Written to the ``KB_*`` environment so that worker processes, which
             build the app with :func:`kb_api.create_app`, get the same settings.
-        workers: Worker processes (each holds its own index handle).
+        workers: Worker processes (each holds its own index handle and socket).
         forwarded_allow_ips: Load balancer addresses whose ``X-Forwarded-For`` is trusted,
             so that the rate limit counts real clients.
     """
-    import uvicorn
-
-    if workers > 1:
-        _bind_tcp_sockets()
     settings = settings or Settings.from_env()
     os.environ.update(settings.to_env())
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "proxy_headers": forwarded_allow_ips is not None,
+        "forwarded_allow_ips": forwarded_allow_ips,
+        "log_level": log_level,
+        "access_log": access_log,
+    }
     log.info(
         "serving the API on http://%s:%d with %d worker(s), index %s",
         host,
@@ -54,42 +68,68 @@ def serve_main(
         workers,
         settings.index_dir,
     )
-    uvicorn.run(
-        "kb_api:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=forwarded_allow_ips is not None,
-        forwarded_allow_ips=forwarded_allow_ips,
-        log_level=log_level,
-        access_log=access_log,
-    )
+    if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
+        import uvicorn
 
-
-def _bind_tcp_sockets() -> None:
-    """Make uvicorn's multi-worker listening socket an explicit TCP socket.
-
-    With ``workers > 1`` uvicorn binds the socket itself as ``socket.socket(family)``,
-    whose ``proto`` is 0; asyncio sets TCP_NODELAY only on sockets whose proto is TCP, so
-    every keep-alive answer then waited for the client's delayed ACK: about 40 ms each
-    (uvicorn issue #3149, measured by bench/serve.py: health 175 -> 1,168 requests/s).
-    Remove when uvicorn marks the socket itself.
-    """
-    import socket
-
-    import uvicorn.config
-
-    bind = uvicorn.config.Config.bind_socket
-    if getattr(bind, "_kb_tcp", False):
+        uvicorn.run("kb_api:create_app", factory=True, workers=workers, **options)
         return
+    # Fail now, in the parent, if the address is taken (the workers would each fail).
+    probe = _listening_socket(host, port)
+    try:
+        _supervise(workers, options)
+    finally:
+        probe.close()
 
-    def bind_tcp(self: uvicorn.config.Config) -> socket.socket:
-        sock = bind(self)
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
-            sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, sock.detach())
-            sock.set_inheritable(True)
-        return sock
 
-    bind_tcp._kb_tcp = True  # type: ignore[attr-defined]
-    uvicorn.config.Config.bind_socket = bind_tcp  # type: ignore[method-assign]
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound with SO_REUSEPORT (not listening: it takes no connections)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def _worker(options: dict[str, Any]) -> None:
+    """One worker process: its own SO_REUSEPORT socket, one uvicorn server."""
+    import uvicorn
+
+    sock = _listening_socket(options["host"], options["port"])
+    config = uvicorn.Config("kb_api:create_app", factory=True, **options)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _supervise(workers: int, options: dict[str, Any]) -> None:
+    """Start ``workers`` processes, restart any that dies, stop them all on a signal."""
+    context = multiprocessing.get_context("spawn")
+    procs: list[Any] = []
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        procs = [context.Process(target=_worker, args=(options,)) for _ in range(workers)]
+        for proc in procs:
+            proc.start()
+        while not stopping:
+            time.sleep(0.2)
+            for i, proc in enumerate(procs):
+                if not proc.is_alive() and not stopping:
+                    log.warning("API worker %d exited with %s; restarting", i, proc.exitcode)
+                    time.sleep(RESTART_PAUSE)
+                    procs[i] = context.Process(target=_worker, args=(options,))
+                    procs[i].start()
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()  # uvicorn finishes open requests, then exits
+        for proc in procs:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.kill()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

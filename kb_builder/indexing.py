@@ -55,7 +55,6 @@ def _stage(
     source: DocumentSource | Sequence[Document], staging: Path, live: Path, related_limit: int
 ) -> dict[str, list[str]]:
     """Build the staged generation (reusing the live one's unchanged documents)."""
-    _die_with_parent()
     documents = source() if callable(source) else source
     search.build_index(documents, staging, reuse_from=live)
     kb = search.open_index(staging)
@@ -65,11 +64,13 @@ def _stage(
         kb.close()
 
 
-def _die_with_parent() -> None:
-    # A build killed with SIGKILL must not leave an orphan still writing the index.
+def _die_with_parent(parent_pid: int) -> None:
+    """The worker's initializer: a build killed with SIGKILL leaves no orphan behind."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the build died while this process was starting
+        os._exit(1)
 
 
 def index_write_error(index_dir: Path, error: OSError) -> PluginError:
@@ -101,7 +102,12 @@ class StagedIndex:
         if background:
             # spawn, not fork: the parent may run threads (MkDocs' server, loggers).
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=context,
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            )
             self._future = self._pool.submit(_stage, *args)
         else:
             try:

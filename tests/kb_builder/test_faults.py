@@ -55,6 +55,19 @@ def big_site(site_factory):
     return site_factory
 
 
+def processes_in(folder: Path) -> list[int]:
+    """Processes whose working directory is ``folder`` (the builds' and their workers')."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if Path(os.readlink(proc / "cwd")) == folder:
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+    return found
+
+
 def index_state(root: Path) -> tuple[str, list[str]]:
     link = root / ".kb" / "index"
     kb = search.open_index(link)
@@ -90,6 +103,9 @@ def test_sigkill_at_random_points_keeps_last_good_site_and_index(big_site):
         link, hits = index_state(root)
         assert link == index_after_good[0] and hits == index_after_good[1]
     assert site_after_good != site_before
+    # No index worker outlives its killed build.
+    time.sleep(1)
+    assert processes_in(root) == []
     # The next build recovers: publishes and leaves no staging directories behind.
     assert kb_build(root).returncode == 0
     assert "Changed again" in (root / "site" / "email" / "topic-1-2" / "index.html").read_text()
