@@ -255,20 +255,24 @@ class FeedbackStore:
 
     def stats(self, path: str) -> ArticleStats:
         """Views (all time) and current votes of ``path``."""
+        # One round trip: it follows every view and vote the API records.
+        views = (
+            select(func.coalesce(func.sum(view_counts.c.views), 0))
+            .where(view_counts.c.path == path)
+            .scalar_subquery()
+        )
+        helpful = (
+            select(func.coalesce(func.sum(case((votes.c.helpful, 1), else_=0)), 0))
+            .where(votes.c.path == path)
+            .scalar_subquery()
+        )
+        total = (
+            select(func.count()).select_from(votes).where(votes.c.path == path).scalar_subquery()
+        )
         with self.engine.connect() as conn:
-            views = conn.scalar(
-                select(func.coalesce(func.sum(view_counts.c.views), 0)).where(
-                    view_counts.c.path == path
-                )
-            )
-            row = conn.execute(
-                select(
-                    func.coalesce(func.sum(case((votes.c.helpful, 1), else_=0)), 0),
-                    func.count(),
-                ).where(votes.c.path == path)
-            ).one()
-        helpful, total = int(row[0]), int(row[1])
-        return ArticleStats(path, int(views or 0), helpful, total - helpful)
+            row = conn.execute(select(views, helpful, total)).one()
+        n_views, n_helpful, n_total = (int(v or 0) for v in row)
+        return ArticleStats(path, n_views, n_helpful, n_total - n_helpful)
 
     def view_totals(
         self, *, since: dt.date | None = None, paths: Iterable[str] | None = None
