@@ -6,8 +6,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Self
 
 import httpx
 import pytest
@@ -66,3 +69,23 @@ class ApiProcess:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class ClientThreads:
+    """Client threads that run until the ``with`` block ends (``self.stop`` is set)."""
+
+    join_timeout = 60.0
+
+    def __init__(self, target: Callable[[int], None], count: int) -> None:
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
+
+    def __enter__(self) -> Self:
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout=self.join_timeout)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from kb_api.storage import FeedbackStore
 from kb_api.storage.schema import votes
-from tests.faults.api_process import ApiProcess
+from tests.faults.api_process import ApiProcess, ClientThreads
 
 PATHS = ("email/quota.md", "hosting/error-500.md", "whm/create-account.md")
 THREADS = 6
@@ -36,7 +36,7 @@ class Vote:
     helpful: bool
 
 
-class Burst:
+class Burst(ClientThreads):
     """Threads voting until the server goes away; records what was acknowledged."""
 
     def __init__(self, url: str) -> None:
@@ -45,8 +45,7 @@ class Burst:
         self.sent: list[Vote] = []
         self.unexpected: list[str] = []
         self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._vote, args=(n,)) for n in range(THREADS)]
+        super().__init__(self._vote, THREADS)
 
     def _vote(self, n: int) -> None:
         with httpx.Client(base_url=self.url, timeout=10) as client:
@@ -69,16 +68,6 @@ class Burst:
                         self.acked.append(vote)
                     else:
                         self.unexpected.append(f"{response.status_code} {response.text[:200]}")
-
-    def __enter__(self) -> Burst:
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        for t in self.threads:
-            t.join(timeout=30)
 
     def wait_for(self, acked: int, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import article
-from tests.faults.api_process import ApiProcess
+from tests.faults.api_process import ApiProcess, ClientThreads
 
 NEW_ARTICLE = "email/zebracorn-mailboxes.md"
 STABLE = "email/quota.md"
@@ -43,7 +43,7 @@ def _requests(client: httpx.Client, i: int) -> httpx.Response:
     return client.get("/api/health")
 
 
-class Traffic:
+class Traffic(ClientThreads):
     """Threads looping over the API until stopped; every answer's status is kept."""
 
     def __init__(self, url: str) -> None:
@@ -51,8 +51,7 @@ class Traffic:
         self.statuses: Counter[int] = Counter()
         self.failures: list[str] = []
         self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self._loop, args=(n,)) for n in range(THREADS)]
+        super().__init__(self._loop, THREADS)
 
     def _loop(self, n: int) -> None:
         with httpx.Client(base_url=self.url, timeout=30) as client:
@@ -74,16 +73,6 @@ class Traffic:
     def count(self) -> int:
         with self.lock:
             return sum(self.statuses.values())
-
-    def __enter__(self) -> Traffic:
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        for t in self.threads:
-            t.join(timeout=60)
 
 
 def kb_build(root: Path) -> None:
