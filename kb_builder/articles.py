@@ -20,7 +20,7 @@ __all__ = ["DEFAULT_SECTIONS", "Article", "load_articles", "to_documents"]
 DEFAULT_SECTIONS = ("whm", "cpanel", "email", "hosting", "security", "support")
 
 
-@dataclass
+@dataclass(eq=False)  # identity: one object per file per build, cached per object
 class Article:
     """One Markdown file under ``docs/``: an article, a section landing page or another page."""
 

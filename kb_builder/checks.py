@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,8 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 from kb_builder import schema
 from kb_builder.articles import Article
-from kb_builder.markdown_text import links, prose_lines
-from kb_builder.placeholders import unknown_placeholders
+from kb_builder.markdown_text import Link, links, prose_lines
+from kb_builder.placeholders import PLACEHOLDER
 from kb_builder.problems import Problem, Severity
 
 __all__ = ["CheckOptions", "check_articles"]
@@ -168,20 +169,17 @@ def _check_body(
     def add(line: int, key: str, expected: str, got: str) -> None:
         problems.append(Problem(a.shown_path, offset + line, key, expected, got))
 
-    for line, placeholder in unknown_placeholders(a.body, options.extra):
-        known = ", ".join(f"extra.{k}" for k in sorted(options.extra)) or "none configured"
-        add(line, "placeholder", f"a key of extra: in mkdocs.yml ({known})", repr(placeholder))
+    scan = body_scan(a)
+    for line, name, placeholder in scan.placeholders:
+        value = options.extra.get(name)
+        if value is None or isinstance(value, dict | list):
+            known = ", ".join(f"extra.{k}" for k in sorted(options.extra)) or "none configured"
+            add(line, "placeholder", f"a key of extra: in mkdocs.yml ({known})", repr(placeholder))
 
-    for line, text in prose_lines(a.body):
-        if _SCRIPT.search(text):
-            add(line, "html", "no <script> in Markdown", "'<script>'")
-        for m in _EVENT_HANDLER.finditer(text):
-            add(line, "html", "no inline event handlers in Markdown", repr(f"{m.group(1)}="))
-        for img in _HTML_IMG.findall(text):
-            if not _HTML_ALT.search(img):
-                add(line, "image", "alt text describing the image", "an <img> without alt")
+    for line, key, expected, got in scan.markup:
+        add(line, key, expected, got)
 
-    for link in links(a.body):
+    for link in scan.links:
         if link.image and not link.text.strip():
             add(link.line, "image", "alt text describing the image", f"none for {link.target!r}")
         if _JS_URL.match(link.target):
@@ -192,6 +190,47 @@ def _check_body(
             for key, expected, got in _check_link_target(a, link.target, published, other_files)
         ]
     return problems
+
+
+@dataclass(frozen=True)
+class BodyScan:
+    """What the checks read from one article's body, found once per article text
+    (``kb serve`` re-checks after every save, and reuses unchanged articles)."""
+
+    placeholders: list[tuple[int, str, str]]
+    """(line, key of extra, the placeholder as written)."""
+    markup: list[tuple[int, str, str, str]]
+    """(line, key, expected, got) of raw HTML problems: scripts, handlers, images."""
+    links: list[Link]
+
+
+_SCANS: weakref.WeakKeyDictionary[Article, BodyScan] = weakref.WeakKeyDictionary()
+
+
+def body_scan(a: Article) -> BodyScan:
+    scan = _SCANS.get(a)
+    if scan is not None:
+        return scan
+    placeholders = [
+        (number, m.group(1), m.group(0))
+        for number, line in enumerate(a.body.split("\n"), start=1)
+        for m in PLACEHOLDER.finditer(line)
+    ]
+    markup: list[tuple[int, str, str, str]] = []
+    for line, text in prose_lines(a.body):
+        if _SCRIPT.search(text):
+            markup.append((line, "html", "no <script> in Markdown", "'<script>'"))
+        for m in _EVENT_HANDLER.finditer(text):
+            markup.append(
+                (line, "html", "no inline event handlers in Markdown", repr(f"{m.group(1)}="))
+            )
+        for img in _HTML_IMG.findall(text):
+            if not _HTML_ALT.search(img):
+                markup.append(
+                    (line, "image", "alt text describing the image", "an <img> without alt")
+                )
+    scan = _SCANS[a] = BodyScan(placeholders, markup, links(a.body))
+    return scan
 
 
 def _check_link_target(

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["PLACEHOLDER", "fill", "unknown_placeholders"]
+__all__ = ["PLACEHOLDER", "fill"]
 
 PLACEHOLDER = re.compile(r"\{\{\s*extra\.([A-Za-z_][\w]*)\s*\}\}")
 
@@ -22,14 +22,3 @@ def fill(text: str, extra: Mapping[str, Any]) -> str:
         return m.group(0) if v is None or isinstance(v, dict | list) else str(v)
 
     return PLACEHOLDER.sub(value, text)
-
-
-def unknown_placeholders(text: str, extra: Mapping[str, Any]) -> list[tuple[int, str]]:
-    """(1-based line, placeholder) for each placeholder with no string value in ``extra``."""
-    found = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        for m in PLACEHOLDER.finditer(line):
-            v = extra.get(m.group(1))
-            if v is None or isinstance(v, dict | list):
-                found.append((number, m.group(0)))
-    return found
