@@ -232,6 +232,7 @@ class KnowledgeBase:
         self._lock = threading.Lock()
         self._link_target: str | None = None
         self._gen: _Generation | None = None
+        self._failed_target: str | None = None
         self._warm = False
         self._generation()  # fail now, not at the first query, if there is no index
 
@@ -263,10 +264,16 @@ class KnowledgeBase:
             return gen
         with self._lock:
             if self._gen is None or target != self._link_target:
-                path = current_generation(self.index_dir)
                 try:
-                    gen = _Generation(path)
+                    gen = _Generation(current_generation(self.index_dir))
                 except (OSError, whoosh_index.EmptyIndexError) as e:
+                    if self._gen is not None:
+                        # A broken swap must not take search down: keep answering from
+                        # the generation already open (and say so once per target).
+                        if target != self._failed_target:
+                            logger.error("cannot open the new index generation: %s", e)
+                            self._failed_target = target
+                        return self._gen
                     raise IndexNotFound(
                         f"cannot open the search index at {self.index_dir}: {e}"
                     ) from e

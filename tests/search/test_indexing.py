@@ -193,3 +193,17 @@ def test_block_read_of_postings_equals_the_matcher_api(
         live = gen.live[ids]
         assert ids[live].tolist() == slow_ids
         assert np.allclose(weights[live], slow_weights)
+
+
+def test_a_broken_swap_keeps_answering_from_the_open_generation(kb, tmp_path: Path) -> None:
+    before = [h.path for h in kb.query("mailbox quota").hits]
+    assert before
+    broken = tmp_path / "index.gen-broken"
+    broken.mkdir()  # no Whoosh index in it
+    link = tmp_path / "index"
+    tmp = tmp_path / "index.tmp-link"
+    tmp.symlink_to(broken.name)
+    os.replace(tmp, link)
+    assert [h.path for h in kb.query("mailbox quota").hits] == before
+    with pytest.raises(search.IndexNotFound):
+        search.open_index(link)  # a new reader has nothing to fall back on
