@@ -553,13 +553,19 @@ def bench_workers(
 
 def check_events(requests: Sequence[Request], mix: Result, stored: int, connections: int) -> None:
     """Every event acknowledged in the mix is in the database (wrk sends in order: the
-    first ``requests`` answered were acknowledged; up to ``connections`` were in flight)."""
+    first ``requests`` answered were acknowledged; up to ``connections`` were in flight).
+
+    wrk calls the script's ``request()`` once before the run to check it, and never
+    sends that first request: the requests sent are the cycle's from the second on.
+    """
     total = len(requests)
+    per_cycle = sum(r.kind == "events" for r in requests)
+    is_event = [r.kind == "events" for r in requests]
 
     def events_in(n: int) -> int:
-        full, rest = divmod(max(0, n), total)
-        per_cycle = sum(r.kind == "events" for r in requests)
-        return full * per_cycle + sum(r.kind == "events" for r in requests[:rest])
+        # Events among requests 1 .. n of the endless cycle (request 0 is wrk's check).
+        full, rest = divmod(max(0, n) + 1, total)
+        return full * per_cycle + sum(is_event[:rest]) - is_event[0]
 
     low = events_in(mix.requests - mix.errors - connections)
     high = events_in(mix.requests + connections)

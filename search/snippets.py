@@ -8,7 +8,8 @@ Matches are found from the query's index terms, without re-analyzing the article
 stem marks the words it starts (``certif`` marks "certificate" and "certified"), an
 identifier marks itself, a synonym group marks its phrases. Stems and identifiers are
 found with ``str.find`` on the lower-cased text (C speed; a query compiles nothing);
-synonym phrases with one cached regular expression per group.
+synonym phrases with a cached regular expression tried only where the phrase's first
+letters occur.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from search.analysis import SYN_PREFIX, load_synonyms
 
@@ -32,24 +33,48 @@ SCAN_CHARS = 20_000
 MAX_MATCHES = 300
 
 
+_WORD_TAIL = re.compile(r"\w*")
+
+
 def _word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
 @functools.lru_cache(maxsize=256)
-def _synonym_regex(term: str) -> re.Pattern[str] | None:
+def _synonym_patterns(term: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """For a synonym group's term: (literal first letters, pattern) per phrase.
+
+    A phrase is only tried where its literal start occurs (found with ``str.find``),
+    which is much cheaper than scanning the whole text with one big alternation.
+    """
     stems = {g.term: g.stems for g in load_synonyms()}.get(term)
     if not stems:
-        return None
-    alternatives = []
+        return ()
+    patterns: dict[str, list[str]] = {}
     for phrase in stems:
         words = [
             re.escape(s[:-1]) + "[iy]" if s.endswith("i") and s.isalpha() else re.escape(s)
             for s in phrase
         ]
-        alternatives.append(r"\w*\W{1,3}".join(words) + r"\w*")
-    alternatives.sort(key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+        first = phrase[0]
+        literal = first[:-1] if first.endswith("i") and first.isalpha() else first
+        patterns.setdefault(literal, []).append(r"\w*\W{1,3}".join(words) + r"\w*")
+    return tuple(
+        (literal, re.compile("|".join(sorted(alternatives, key=len, reverse=True))))
+        for literal, alternatives in patterns.items()
+        if literal
+    )
+
+
+def _synonym_spans(text: str, term: str) -> Iterator[tuple[int, int]]:
+    for literal, pattern in _synonym_patterns(term):
+        i = text.find(literal)
+        while i != -1:
+            if i == 0 or not _word_char(text[i - 1]):
+                m = pattern.match(text, i)
+                if m is not None and m.end() > i:
+                    yield i, m.end()
+            i = text.find(literal, i + 1)
 
 
 def find_matches(
@@ -62,9 +87,7 @@ def find_matches(
     text = lower[:n]
     for term in terms:
         if term.startswith(SYN_PREFIX):
-            pattern = _synonym_regex(term)
-            if pattern is not None:
-                spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
+            spans.extend(_synonym_spans(text, term))
             continue
         if len(term) < 2:
             continue
@@ -87,8 +110,8 @@ def find_matches(
                     )
                 else:
                     ok = not _word_char(before)
-                    while ok and j < n and _word_char(text[j]):
-                        j += 1
+                    if ok:
+                        j = _WORD_TAIL.match(text, j).end()  # type: ignore[union-attr]
                 if ok:
                     spans.append((i, j))
                     if len(spans) > MAX_MATCHES:
@@ -119,7 +142,10 @@ def _highlight(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def _lower(text: str) -> str:
+    """``text`` lower-cased with the same offsets (cached: an index's article texts are
+    the same string objects from query to query, so the lookup costs no hashing)."""
     lower = text.lower()
     # Offsets must line up with the original; a few characters change length when
     # lower-cased ("İ"): fall back to ASCII-only lower-casing for those texts.
@@ -137,12 +163,12 @@ def make_snippet(
     Without any match, the start of ``fallback`` (e.g. the summary) or of ``text``.
     """
     terms = tuple(terms)
-    spans = find_matches(_lower(text), terms)
+    lower = _lower(text)
+    spans = find_matches(lower, terms)
     if not spans:
         source = fallback or text
         start, end = _window(source, 0, chars)
         return _decorate(source, start, end, find_matches(_lower(source), terms))
-    lower = text.lower() if len(text) == len(text.lower()) else text
     words = [lower[s:e] for s, e in spans]
     best_start, best_score = spans[0][0], -1
     j = 0

@@ -17,6 +17,7 @@ __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",
     "SUPPORTED_BACKENDS",
     "insert_for",
+    "insert_for_dialect",
     "make_engine",
     "sqlite_path",
 ]
@@ -33,7 +34,12 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 def insert_for(conn: Connection, table: Table) -> Any:
     """An ``INSERT`` with ``on_conflict_do_nothing/update`` for ``conn``'s dialect."""
-    if conn.dialect.name == "postgresql":
+    return insert_for_dialect(conn.dialect.name, table)
+
+
+def insert_for_dialect(dialect: str, table: Table) -> Any:
+    """An ``INSERT`` with ``on_conflict_do_nothing/update`` for the dialect named."""
+    if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 

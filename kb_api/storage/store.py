@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, get_args
 
-from sqlalchemy import Connection, Engine, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb_api.storage import migrations
-from kb_api.storage.engine import insert_for, make_engine
+from kb_api.storage.engine import insert_for_dialect, make_engine
 from kb_api.storage.errors import StorageError
 from kb_api.storage.privacy import clean_text
 from kb_api.storage.schema import (
@@ -97,6 +98,60 @@ class PurgeResult:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class _Statements:
+    """The statements every request runs, built once per database dialect.
+
+    Building a statement and computing its cache key cost SQLAlchemy more than SQLite
+    takes to run it, so each is built once and executed with parameters.
+    """
+
+    count_visitor: Any
+    count_view: Any
+    vote: Any
+    event: Any
+    stats: Any
+
+
+@functools.cache
+def _statements(dialect: str) -> _Statements:
+    upsert = functools.partial(insert_for_dialect, dialect)
+    vote = upsert(votes)
+    path = bindparam("path")
+    views = (
+        select(func.coalesce(func.sum(view_counts.c.views), 0))
+        .where(view_counts.c.path == path)
+        .scalar_subquery()
+    )
+    helpful = (
+        select(func.coalesce(func.sum(case((votes.c.helpful, 1), else_=0)), 0))
+        .where(votes.c.path == path)
+        .scalar_subquery()
+    )
+    total = select(func.count()).select_from(votes).where(votes.c.path == path).scalar_subquery()
+    return _Statements(
+        # RETURNING tells reliably on both databases whether the row was new.
+        count_visitor=upsert(view_visitors)
+        .on_conflict_do_nothing()
+        .returning(view_visitors.c.visitor),
+        count_view=upsert(view_counts).on_conflict_do_update(
+            index_elements=[view_counts.c.path, view_counts.c.day],
+            set_={"views": view_counts.c.views + 1},
+        ),
+        vote=vote.on_conflict_do_update(
+            index_elements=[votes.c.path, votes.c.visitor],
+            set_={
+                "helpful": vote.excluded.helpful,
+                "comment": vote.excluded.comment,
+                "day": vote.excluded.day,
+            },
+        ),
+        event=insert(events),
+        # One round trip: it follows every view and vote the API records.
+        stats=select(views, helpful, total),
+    )
+
+
 class FeedbackStore:
     """Votes, views and events in one database (thread-safe; one per process).
 
@@ -128,6 +183,7 @@ class FeedbackStore:
         self._write_lock: threading.Lock | None = (
             threading.Lock() if engine.dialect.name == "sqlite" else None
         )
+        self._sql = _statements(engine.dialect.name)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -195,23 +251,11 @@ class FeedbackStore:
 
     def record_view(self, path: str, visitor: Visitor) -> bool:
         """Count a view of ``path``, once per visitor and day; True if it was counted."""
+        row = {"day": visitor.day, "path": path, "visitor": visitor.id}
         with self._write() as conn:
-            # RETURNING tells reliably on both databases whether the row was new.
-            counted = conn.execute(
-                insert_for(conn, view_visitors)
-                .values(day=visitor.day, path=path, visitor=visitor.id)
-                .on_conflict_do_nothing()
-                .returning(view_visitors.c.visitor)
-            ).first()
-            if counted is None:
+            if conn.execute(self._sql.count_visitor, row).first() is None:
                 return False
-            upsert = insert_for(conn, view_counts).values(path=path, day=visitor.day, views=1)
-            conn.execute(
-                upsert.on_conflict_do_update(
-                    index_elements=[view_counts.c.path, view_counts.c.day],
-                    set_={"views": view_counts.c.views + 1},
-                )
-            )
+            conn.execute(self._sql.count_view, {"path": path, "day": visitor.day, "views": 1})
         return True
 
     def record_vote(
@@ -222,55 +266,35 @@ class FeedbackStore:
         The comment is redacted (secrets) and cut to :data:`COMMENT_MAX` characters.
         """
         cleaned = clean_text(comment, COMMENT_MAX)
+        row = {
+            "path": path,
+            "visitor": visitor.id,
+            "helpful": helpful,
+            "comment": cleaned,
+            "day": visitor.day,
+        }
         with self._write() as conn:
-            stmt = insert_for(conn, votes).values(
-                path=path, visitor=visitor.id, helpful=helpful, comment=cleaned, day=visitor.day
-            )
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[votes.c.path, votes.c.visitor],
-                    set_={
-                        "helpful": stmt.excluded.helpful,
-                        "comment": stmt.excluded.comment,
-                        "day": stmt.excluded.day,
-                    },
-                )
-            )
+            conn.execute(self._sql.vote, row)
 
     def record_event(self, type: str, *, path: str | None = None, query: str | None = None) -> None:
         """Store one event; the query is redacted and cut to :data:`QUERY_MAX` characters."""
         if type not in EVENT_TYPES:
             raise ValueError(f"expected an event type in {EVENT_TYPES}, got {type!r}")
+        row = {
+            "day": self.clock(),
+            "type": type,
+            "path": path,
+            "query": clean_text(query, QUERY_MAX, single_line=True),
+        }
         with self._write() as conn:
-            conn.execute(
-                insert(events).values(
-                    day=self.clock(),
-                    type=type,
-                    path=path,
-                    query=clean_text(query, QUERY_MAX, single_line=True),
-                )
-            )
+            conn.execute(self._sql.event, row)
 
     # -- reads -----------------------------------------------------------------------------
 
     def stats(self, path: str) -> ArticleStats:
         """Views (all time) and current votes of ``path``."""
-        # One round trip: it follows every view and vote the API records.
-        views = (
-            select(func.coalesce(func.sum(view_counts.c.views), 0))
-            .where(view_counts.c.path == path)
-            .scalar_subquery()
-        )
-        helpful = (
-            select(func.coalesce(func.sum(case((votes.c.helpful, 1), else_=0)), 0))
-            .where(votes.c.path == path)
-            .scalar_subquery()
-        )
-        total = (
-            select(func.count()).select_from(votes).where(votes.c.path == path).scalar_subquery()
-        )
         with self.engine.connect() as conn:
-            row = conn.execute(select(views, helpful, total)).one()
+            row = conn.execute(self._sql.stats, {"path": path}).one()
         n_views, n_helpful, n_total = (int(v or 0) for v in row)
         return ArticleStats(path, n_views, n_helpful, n_total - n_helpful)
 
