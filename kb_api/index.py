@@ -1,7 +1,8 @@
 """The search index as the API sees it: one read-only handle per process.
 
 The handle is opened on first use (so each worker process of a multi-worker server opens
-its own); the ``KnowledgeBase`` follows ``kb build``'s swaps of the ``index_dir`` symlink.
+its own); the ``KnowledgeBase`` follows ``kb build``'s swaps of the ``index_dir`` symlink,
+opening the new generation in a thread while the old one keeps answering.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class IndexHandle:
                 import search
 
                 try:
-                    self._kb = search.get_knowledge_base(self.index_dir)
+                    kb = search.get_knowledge_base(self.index_dir)
                 except (OSError, search.SearchError) as e:
                     log.error("search index unavailable at %s: %s", self.index_dir, e)
                     raise ApiError(
@@ -52,6 +53,10 @@ class IndexHandle:
                         "the search index is not available; build the site first",
                         code="index_unavailable",
                     ) from e
+                # A swap must not stall the requests of the moment (search runs on the
+                # event loop): the open generation answers while the next one warms.
+                kb.background_swaps = True
+                self._kb = kb
             return self._kb
 
     def available(self) -> bool:

@@ -14,7 +14,7 @@ router = APIRouter(tags=["search"])
 
 
 @router.get("/api/search", summary="Search the knowledge base")
-def search(
+async def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500, description="What to search for.")],
     limit: Annotated[int, Query(ge=1, le=50, description="At most this many results.")] = 10,

@@ -69,7 +69,7 @@ class SuggestionOut(BaseModel):
     summary="Suggest articles and policy advice for a ticket",
     response_model=SuggestionOut,
 )
-def suggest(request: Request, ticket: Annotated[Ticket, Body()]) -> dict[str, Any]:
+async def suggest(request: Request, ticket: Annotated[Ticket, Body()]) -> dict[str, Any]:
     """Up to five articles with a confidence, the priority the support policy gives the
     ticket (and the phrase that decided it), whether the request is out of scope, warnings
     about pasted secrets (never the secret itself) and the channel to use."""

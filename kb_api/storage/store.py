@@ -117,7 +117,7 @@ class _Statements:
 def _statements(dialect: str) -> _Statements:
     upsert = functools.partial(insert_for_dialect, dialect)
     vote = upsert(votes)
-    path = bindparam("path")
+    path: Any = bindparam("path")
     views = (
         select(func.coalesce(func.sum(view_counts.c.views), 0))
         .where(view_counts.c.path == path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -207,3 +208,54 @@ def test_a_broken_swap_keeps_answering_from_the_open_generation(kb, tmp_path: Pa
     assert [h.path for h in kb.query("mailbox quota").hits] == before
     with pytest.raises(search.IndexNotFound):
         search.open_index(link)  # a new reader has nothing to fall back on
+
+
+def test_background_swaps_answer_from_the_open_generation_until_the_new_one_is_ready(
+    tmp_path: Path, docs: tuple[Document, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    search.build_index(docs, tmp_path / "index")
+    kb = search.open_index(tmp_path / "index", background_swaps=True)
+    assert kb.query("vacation reply").paths == ["email/autoresponders.md"]
+    # Hold the new generation's warm-up until the test lets it go.
+    release, warming = threading.Event(), threading.Event()
+    speller = _Generation.speller
+
+    def slow_speller(self: _Generation) -> object:
+        warming.set()
+        assert release.wait(10)
+        return speller(self)
+
+    monkeypatch.setattr(_Generation, "speller", slow_speller)
+    search.build_index([d for d in docs if "autoresponder" not in d.path], tmp_path / "index")
+    # The query that notices the swap does not wait: the old generation answers it.
+    assert kb.query("vacation reply").paths == ["email/autoresponders.md"]
+    assert warming.wait(10)
+    assert kb.query("vacation reply").paths == ["email/autoresponders.md"]
+    release.set()
+    for _ in range(200):
+        if kb.doc_count == len(docs) - 1:
+            break
+        time.sleep(0.02)
+    assert kb.doc_count == len(docs) - 1
+    assert kb.query("vacation reply").paths == []
+
+
+def test_a_broken_background_swap_keeps_the_open_generation(
+    tmp_path: Path, docs: tuple[Document, ...]
+) -> None:
+    search.build_index(docs, tmp_path / "index")
+    kb = search.open_index(tmp_path / "index", background_swaps=True)
+    before = kb.query("mailbox quota").paths
+    broken = tmp_path / "index.gen-broken"
+    broken.mkdir()
+    (tmp_path / "index.tmp-link").symlink_to(broken.name)
+    os.replace(tmp_path / "index.tmp-link", tmp_path / "index")
+    for _ in range(20):
+        assert kb.query("mailbox quota").paths == before
+        time.sleep(0.02)
+    search.build_index(docs[:3], tmp_path / "index", reuse=False)
+    for _ in range(200):
+        if kb.doc_count == 3:
+            break
+        time.sleep(0.02)
+    assert kb.doc_count == 3
