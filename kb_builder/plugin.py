@@ -265,9 +265,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         )
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        if self.config.api:
-            from kb_builder.serving import mount_api
+        from kb_builder.serving import mount_api, watch_natively
 
+        watch_natively(server)
+        if self.config.api:
             mount_api(
                 server,
                 index_dir=self.index_dir(config),
@@ -289,10 +290,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             and self.site is not None
             and self.preview.updated_for is not self.site
         ):
-            try:
-                self.preview.update(self.site)
-            except OSError as e:
-                raise index_write_error(self.preview.index_dir, e) from e
+            self.preview.update_in_background(self.site)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._succeeded = False

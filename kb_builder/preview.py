@@ -44,14 +44,15 @@ def pages_to_refresh(previous: ListingSignature | None, current: ListingSignatur
 
 
 class PreviewIndex:
-    """The preview's index, patched in place (atomically) after each edit."""
+    """The preview's index, patched (atomically) after each edit."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
         self._kb: search.KnowledgeBase | None = None
         self._documents: dict[tuple[str, str], Document] = {}
+        self._patching: threading.Thread | None = None
         self.updated_for: Site | None = None
-        """The site the index was last updated from."""
+        """The site the index was last updated (or is being updated) from."""
 
     def documents(self, site: Site) -> list[Document]:
         """The site's documents, converting only the articles whose text changed."""
@@ -68,21 +69,56 @@ class PreviewIndex:
         return docs
 
     def update(self, site: Site) -> None:
-        """Patch the index with what changed, then warm the new generation in a thread.
+        """Index ``site`` now: the first preview build, whose pages need related articles.
 
-        Called after the pages rendered: their related articles came from the previous
-        generation (one edit barely moves them), so a save is not held up by loading
-        the new generation's postings and spelling vocabulary.
+        Raises:
+            OSError: the index cannot be written.
         """
-        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.wait()
         self.updated_for = site
+        self._patch(site)
+
+    def update_in_background(self, site: Site) -> None:
+        """Patch the index with what changed in a thread, once the pages are written.
+
+        The saved page is served at once; the API answers from the previous generation
+        until the new one is open. Pages rendered meanwhile take their related articles
+        from the previous generation (one edit barely moves them).
+        """
+        self.wait()
+        self.updated_for = site
+        self._patching = threading.Thread(
+            target=self._patch_logged, args=(site,), name="kb-preview-index", daemon=True
+        )
+        self._patching.start()
+
+    def wait(self) -> None:
+        """Wait for a patch under way (the next one starts from its result)."""
+        if self._patching is not None:
+            self._patching.join()
+            self._patching = None
+
+    def _patch(self, site: Site) -> None:
+        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
         report = search.build_index(self.documents(site), self.index_dir)
         log.debug("preview index: %s", dict(report))
         if self._kb is None:
             # Shared with the API that `kb serve` mounts: warming it here serves both.
             self._kb = search.get_knowledge_base(self.index_dir)
         else:
-            threading.Thread(target=self._kb.warm, name="kb-preview-warm", daemon=True).start()
+            self._kb.warm()  # opens the new generation, its speller derived from the last
+
+    def _patch_logged(self, site: Site) -> None:
+        try:
+            self._patch(site)
+        except OSError as e:
+            log.error(
+                "Cannot write the search index in %s: %s; search shows the previous version",
+                self.index_dir.parent,
+                e.strerror or e,
+            )
+        except Exception:
+            log.exception("Cannot update the preview's search index")
 
     def related(self, path: str, *, limit: int) -> list[str]:
         return self._kb.related(path, limit=limit) if self._kb is not None else []

@@ -60,7 +60,7 @@ STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 FILLER_WORDS_FILE = DATA_DIR / "filler_words.txt"
 
 #: Bumped by hand when the pipeline's code changes meaning.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 #: Prefix of synonym-group terms. No token can contain ``:``, so they never collide.
 SYN_PREFIX = "syn:"

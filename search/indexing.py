@@ -118,6 +118,9 @@ def _document_fields(doc: Document) -> dict[str, Any]:
         "boost": float(doc.boost),
         "related": list(doc.related),
         "content_hash": document_hash(doc),
+        "catalog": json.dumps(
+            [doc.path, doc.section, float(doc.boost), document_hash(doc)], ensure_ascii=False
+        ).encode("utf-8"),
         "top_terms": [
             (t, round(w, 2))
             for t, (_, w) in heapq.nlargest(TOP_TERMS, content.items(), key=lambda tw: tw[1][1])
@@ -218,10 +221,32 @@ def _read_meta(generation: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def catalog(reader: Any) -> Iterator[tuple[int, str, str, float, str]]:
+    """(docnum, path, section, boost, content hash) of every live document of ``reader``.
+
+    From the ``catalog`` column; generations written before it existed are read from
+    the stored fields (much slower: they hold the bodies).
+    """
+    if "catalog" in reader.schema:
+        column = reader.column_reader("catalog")
+        for docnum in reader.all_doc_ids():
+            path, section, boost, content_hash = json.loads(column[docnum])
+            yield docnum, path, section, float(boost), content_hash
+        return
+    for docnum, stored in reader.iter_docs():
+        yield (
+            docnum,
+            stored["path"],
+            stored.get("section") or "",
+            float(stored.get("boost") or 1.0),
+            stored.get("content_hash", ""),
+        )
+
+
 def _stored_hashes(generation: Path) -> dict[str, str]:
     ix = whoosh_index.open_dir(str(generation))
-    with ix.searcher() as s:
-        return {f["path"]: f.get("content_hash", "") for f in s.all_stored_fields()}
+    with ix.reader() as reader:
+        return {path: content_hash for _, path, _, _, content_hash in catalog(reader)}
 
 
 def _unique(documents: Iterable[Document]) -> dict[str, Document]:

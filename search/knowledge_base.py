@@ -34,7 +34,7 @@ from whoosh.matching import FilterMatcher  # type: ignore[import-untyped]
 
 from search.analysis import SYN_PREFIX, load_stop_words, load_synonyms, words
 from search.errors import IndexNotFound, SearchError
-from search.indexing import current_generation, read_vocabulary
+from search.indexing import catalog, current_generation, read_vocabulary
 from search.querying import (
     MAX_LONG_DF_RATIO,
     MAX_LONG_TERMS,
@@ -101,11 +101,9 @@ class _Generation:
         self.paths: list[str] = [""] * n
         self.path_to_doc: dict[str, int] = {}
         section_index: dict[str, int] = {}
-        for docnum, stored in reader.iter_docs():
-            doc_path = stored["path"]
+        for docnum, doc_path, section, boost, _ in catalog(reader):
             self.live[docnum] = True
-            self.boosts[docnum] = float(stored.get("boost") or 1.0)
-            section = stored.get("section") or ""
+            self.boosts[docnum] = boost
             code = section_index.setdefault(section, len(section_index))
             self.section_codes[docnum] = code
             self.paths[docnum] = doc_path
@@ -213,14 +211,19 @@ class _Generation:
 
     # -- spelling ---------------------------------------------------------------
 
-    def speller(self) -> SpellChecker:
+    def speller(self, *, previous: SpellChecker | None = None) -> SpellChecker:
+        """The spelling checker of this generation's vocabulary, built on first use
+        (from ``previous``, a former generation's, when given: much faster)."""
         if self._speller is None:
             vocabulary = read_vocabulary(self.path)
-            protected: set[str] = set(load_stop_words())
-            for group in load_synonyms():
-                for phrase in group.phrases:
-                    protected.update(words(phrase))
-            self._speller = SpellChecker(vocabulary, protected=protected)
+            if previous is not None:
+                self._speller = previous.with_vocabulary(vocabulary)
+            else:
+                protected: set[str] = set(load_stop_words())
+                for group in load_synonyms():
+                    for phrase in group.phrases:
+                        protected.update(words(phrase))
+                self._speller = SpellChecker(vocabulary, protected=protected)
         return self._speller
 
 
@@ -310,7 +313,7 @@ class KnowledgeBase:
             try:
                 gen = _Generation(current_generation(self.index_dir))
                 if self._warm:
-                    gen.speller()
+                    gen.speller(previous=current._speller if current is not None else None)
             except (OSError, whoosh_index.EmptyIndexError) as e:
                 if current is not None:
                     # A broken swap must not take search down: keep answering from

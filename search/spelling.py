@@ -77,6 +77,13 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+def _keys(word: str) -> set[str]:
+    """The keys a vocabulary word is stored under (none for words never suggested)."""
+    if len(word) < MIN_WORD_LEN - 1 or not word.isalpha():
+        return set()
+    return _deletes(word) | {word}
+
+
 class SpellChecker:
     """Corrects words against a vocabulary of ``{word: document frequency}``."""
 
@@ -84,18 +91,42 @@ class SpellChecker:
         """``protected`` words are known (never corrected) but never suggested; neither
         are common English words (:func:`english_words`)."""
         self.vocabulary = dict(vocabulary)
-        self._known = set(self.vocabulary) | set(protected)
+        self._protected = frozenset(protected)
+        self._known = set(self.vocabulary) | self._protected
         self._english = english_words()
         self._by_delete: dict[str, list[str]] = {}
         for word in self.vocabulary:
-            if len(word) < MIN_WORD_LEN - 1 or not word.isalpha():
-                continue
-            self._by_delete.setdefault(word, []).append(word)
-            for d in _deletes(word):
-                self._by_delete.setdefault(d, []).append(word)
+            for key in _keys(word):
+                self._by_delete.setdefault(key, []).append(word)
         logger.debug(
             "spelling index: %d words, %d keys", len(self.vocabulary), len(self._by_delete)
         )
+
+    def with_vocabulary(self, vocabulary: Mapping[str, int]) -> SpellChecker:
+        """A checker for ``vocabulary`` with the same protected words, built from this one.
+
+        Only the words that came or went are (un)indexed, so after an edit to one article
+        this costs milliseconds instead of indexing every word again. This checker is
+        left unchanged.
+        """
+        new = object.__new__(SpellChecker)
+        new.vocabulary = dict(vocabulary)
+        new._protected = self._protected
+        new._known = set(new.vocabulary) | self._protected
+        new._english = self._english
+        by_delete = dict(self._by_delete)  # lists are shared until a key changes
+        for word in self.vocabulary.keys() - new.vocabulary.keys():
+            for key in _keys(word):
+                rest = [w for w in by_delete.get(key, ()) if w != word]
+                if rest:
+                    by_delete[key] = rest
+                else:
+                    by_delete.pop(key, None)
+        for word in new.vocabulary.keys() - self.vocabulary.keys():
+            for key in _keys(word):
+                by_delete[key] = [*by_delete.get(key, ()), word]
+        new._by_delete = by_delete
+        return new
 
     def __contains__(self, word: object) -> bool:
         return word in self._known or word in self._english

@@ -220,10 +220,10 @@ def test_background_swaps_answer_from_the_open_generation_until_the_new_one_is_r
     release, warming = threading.Event(), threading.Event()
     speller = _Generation.speller
 
-    def slow_speller(self: _Generation) -> object:
+    def slow_speller(self: _Generation, **kwargs: object) -> object:
         warming.set()
         assert release.wait(10)
-        return speller(self)
+        return speller(self, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(_Generation, "speller", slow_speller)
     search.build_index([d for d in docs if "autoresponder" not in d.path], tmp_path / "index")
@@ -259,3 +259,29 @@ def test_a_broken_background_swap_keeps_the_open_generation(
             break
         time.sleep(0.02)
     assert kb.doc_count == 3
+
+
+def test_a_generation_written_before_the_catalog_column_still_opens(
+    tmp_path: Path, docs: tuple[Document, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.indexing as indexing
+
+    make_schema, fields_of = indexing.make_schema, indexing._document_fields
+
+    def old_schema():  # type: ignore[no-untyped-def]
+        schema = make_schema()
+        schema.remove("catalog")
+        return schema
+
+    def old_fields(doc: Document) -> dict[str, object]:
+        fields = fields_of(doc)
+        del fields["catalog"]
+        return fields
+
+    monkeypatch.setattr(indexing, "make_schema", old_schema)
+    monkeypatch.setattr(indexing, "_document_fields", old_fields)
+    search.build_index(docs, tmp_path / "index")
+    monkeypatch.undo()
+    kb = search.open_index(tmp_path / "index")
+    assert kb.doc_count == len(docs)
+    assert kb.query("vacation reply").paths == ["email/autoresponders.md"]
