@@ -106,31 +106,31 @@ class Article:
             return ()
         return tuple(str(v).strip() for v in value if isinstance(v, str | int | float))
 
-    @property
+    @functools.cached_property
     def title(self) -> str:
         return self._str("title") or PurePosixPath(self.rel_path).stem.replace("-", " ").title()
 
-    @property
+    @functools.cached_property
     def summary(self) -> str:
         return self._str("summary")
 
-    @property
+    @functools.cached_property
     def tags(self) -> tuple[str, ...]:
         return self._list("tags")
 
-    @property
+    @functools.cached_property
     def keywords(self) -> tuple[str, ...]:
         return self._list("keywords")
 
-    @property
+    @functools.cached_property
     def related(self) -> tuple[str, ...]:
         return self._list("related")
 
-    @property
+    @functools.cached_property
     def audience(self) -> str:
         return self._str("audience", "both")
 
-    @property
+    @functools.cached_property
     def draft(self) -> bool:
         return self.meta.get("draft") is True
 

@@ -115,6 +115,10 @@ class StagedIndex:
             except OSError as e:
                 raise index_write_error(index_dir, e) from e
 
+    def related_ready(self) -> bool:
+        """Whether :meth:`related` answers without waiting for the background build."""
+        return self._related is not None or (self._future is not None and self._future.done())
+
     def related(self) -> dict[str, list[str]]:
         """Related articles of every document; waits for the background build."""
         if self._related is None:

@@ -13,6 +13,7 @@ import errno
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _STAGING_PREFIX = ".staging-"
+_TRASH_PREFIX = ".trash-"
 _OLD_SUFFIX = ".previous"
 
 
@@ -46,11 +48,36 @@ def make_staging_dir(final: Path) -> Path:
 
 
 def remove_stale_staging(final: Path) -> None:
-    """Delete staging directories that a killed build left behind."""
+    """Delete staging directories that a killed build left behind, and old outputs whose
+    deletion did not finish."""
     if not final.parent.is_dir():
         return
-    for stale in final.parent.glob(f"{_STAGING_PREFIX}{final.name}-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for prefix in (_STAGING_PREFIX, _TRASH_PREFIX):
+        for stale in final.parent.glob(f"{prefix}{final.name}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _delete_later(old: Path, final: Path) -> None:
+    """Delete the replaced output in a detached process, so the build need not wait.
+
+    Deleting thousands of pages took a second at 2,000 articles. The directory is
+    renamed first, so a leftover never looks like a staging directory; the next build
+    deletes it if the deleting process did not finish.
+    """
+    trash = Path(tempfile.mkdtemp(prefix=f"{_TRASH_PREFIX}{final.name}-", dir=final.parent))
+    try:
+        os.replace(old, trash)  # replaces the empty directory mkdtemp made
+        # The shell starts rm in the background and exits at once: nothing to wait for,
+        # and rm belongs to no one once we are gone.
+        subprocess.run(
+            ["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(trash)],
+            stdin=subprocess.DEVNULL,
+            check=True,
+            start_new_session=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as e:
+        log.debug("deleting %s now: %s", old, e)
+        shutil.rmtree(old if old.exists() else trash, ignore_errors=True)
 
 
 def recover(final: Path) -> None:
@@ -72,7 +99,7 @@ def replace_dir(staging: Path, final: Path) -> None:
     if fn is not None:
         rc = fn(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(final), _RENAME_EXCHANGE)
         if rc == 0:
-            shutil.rmtree(staging, ignore_errors=True)  # now holds the old output
+            _delete_later(staging, final)  # staging now holds the old output
             return
         err = ctypes.get_errno()
         if err not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):

@@ -29,6 +29,8 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/kb"
 BLOCKS_MARKER_HTML = "<!-- kb:blocks -->"
 BLOCKS_MARKER = f"\n\n{BLOCKS_MARKER_HTML}\n\n"
+RELATED_PENDING_HTML = "<!-- kb:related -->"
+"""Where an article page's related articles go once the index worker has found them."""
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
@@ -45,6 +47,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self._final_site: Path | None = None
         self._staging_site: Path | None = None
         self._succeeded = False
+        self._related_pending: list[tuple[Article, str]] = []
+        """Pages written before related articles were known: (article, output file)."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -57,6 +61,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._succeeded = False
+        self._related_pending = []
         if self.config.atomic and not self.is_serve:
             final = Path(config.site_dir)
             output.recover(final)
@@ -197,10 +202,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             meta = f'<meta name="kb:path" content="{html.escape(article.rel_path, quote=True)}">'
             output = output.replace("</head>", f"{meta}\n</head>", 1)
         if BLOCKS_MARKER_HTML in output:
-            output = output.replace(BLOCKS_MARKER_HTML, self._blocks(article), 1)
+            related_pending = (
+                article.is_article and self.index is not None and not self.index.related_ready()
+            )
+            if related_pending:
+                # Rendering does not wait for the index worker: this page gets its
+                # related articles in on_post_build, once they are known.
+                self._related_pending.append((article, page.file.abs_dest_path))
+            output = output.replace(
+                BLOCKS_MARKER_HTML, self._blocks(article, related_pending=related_pending), 1
+            )
         return output
 
-    def _blocks(self, article: Article) -> str:
+    def _blocks(self, article: Article, *, related_pending: bool = False) -> str:
         assert self.site is not None
         if article.is_home:
             return self._home_blocks(article)
@@ -209,7 +223,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 self.site.section_articles(article.section), article
             )
         if article.is_article:
-            return self._article_blocks(article)
+            return self._article_blocks(article, related_pending=related_pending)
         return ""
 
     def _home_blocks(self, home: Article) -> str:
@@ -228,9 +242,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.popularity, self.site, page, section=section, limit=self.config.popular_limit
         )
 
-    def _article_blocks(self, article: Article) -> str:
+    def _article_blocks(self, article: Article, *, related_pending: bool = False) -> str:
         assert self.site is not None
-        blocks = self._related_html(article)
+        blocks = RELATED_PENDING_HTML if related_pending else self._related_html(article)
         if article.section:
             siblings = [a for a in self.site.section_articles(article.section) if a is not article]
             blocks += listings.section_sidebar(
@@ -284,6 +298,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     # -- publishing ------------------------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._add_pending_related()
         self._succeeded = True
         if (
             self.preview is not None
@@ -291,6 +306,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             and self.preview.updated_for is not self.site
         ):
             self.preview.update_in_background(self.site)
+
+    def _add_pending_related(self) -> None:
+        """Fill in the related articles of the pages written before they were known."""
+        pending, self._related_pending = self._related_pending, []
+        for article, dest in pending:
+            path = Path(dest)
+            text = path.read_text(encoding="utf-8")
+            path.write_text(
+                text.replace(RELATED_PENDING_HTML, self._related_html(article), 1),
+                encoding="utf-8",
+            )
+        if pending:
+            log.debug("related articles added to %d page(s) after rendering", len(pending))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._succeeded = False

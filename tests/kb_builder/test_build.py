@@ -58,6 +58,25 @@ def test_article_page_shows_related_and_section_articles(make_site):
     assert "More in EMAIL" in page and '<a href="../forwarders/">Forwarders</a>' in page
 
 
+def test_pages_written_before_the_index_worker_finished_get_their_related_articles(make_site):
+    # The index worker starts a Python process and builds the index; pages render
+    # meanwhile, and those written before it finished get their related articles after.
+    site = make_site(
+        {
+            "email/quota.md": article("Mailbox quota", "Mailbox quota full, mailbox storage."),
+            "email/storage.md": article("Mailbox storage", "Mailbox storage and quota."),
+            "hosting/disk.md": article("Disk usage", "Disk space of the hosting account."),
+        },
+        plugin={"search_index": True},
+    )
+    out = site.build()
+    for page in out.rglob("index.html"):
+        assert "kb:related" not in page.read_text()
+    quota = (out / "email" / "quota" / "index.html").read_text()
+    related = quota[quota.index("Related articles") :]
+    assert '<a href="../storage/">Mailbox storage</a>' in related
+
+
 def test_placeholders_come_from_extra(make_site):
     site = make_site({"email/quota.md": article("Quota", "Write to {{ extra.support_email }}.")})
     page = (site.build() / "email" / "quota" / "index.html").read_text()
