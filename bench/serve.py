@@ -122,13 +122,8 @@ class Result:
 # -- the knowledge base ----------------------------------------------------------------------
 
 
-def build_kb(workdir: Path, articles: int) -> Path:
-    """Write ``articles`` synthetic articles and ``kb build`` them; returns the index."""
-    index_dir = workdir / ".kb" / "index"
-    stamp = workdir / "articles.txt"
-    if index_dir.exists() and stamp.exists() and stamp.read_text() == str(articles):
-        print(f"reusing the knowledge base built in {workdir}")
-        return index_dir
+def write_kb(workdir: Path, articles: int) -> None:
+    """``docs/`` with ``articles`` synthetic articles and a ``mkdocs.yml`` with our plugin."""
     from bench.synth import write_synthetic_docs
 
     shutil.rmtree(workdir / "docs", ignore_errors=True)
@@ -142,6 +137,16 @@ def build_kb(workdir: Path, articles: int) -> Path:
         "extra": {"company": "Example Hosting", "support_email": "support@example.com"},
     }
     (workdir / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+
+
+def build_kb(workdir: Path, articles: int) -> Path:
+    """Write ``articles`` synthetic articles and ``kb build`` them; returns the index."""
+    index_dir = workdir / ".kb" / "index"
+    stamp = workdir / "articles.txt"
+    if index_dir.exists() and stamp.exists() and stamp.read_text() == str(articles):
+        print(f"reusing the knowledge base built in {workdir}")
+        return index_dir
+    write_kb(workdir, articles)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "kb_builder.cli", "build", "-f", "mkdocs.yml"],

@@ -2,7 +2,8 @@
 
 MkDocs' dirty builds re-render only the pages whose source changed; this module keeps
 the rest of a preview rebuild just as small: the preview index is patched with the
-changed articles only, related articles are computed for the pages being rendered, and
+changed articles only (in a thread, after the pages are written), related articles are
+computed for the pages being rendered, and
 the pages that list a changed article (its section's landing page, the home page) are
 re-rendered too.
 """
@@ -79,11 +80,13 @@ class PreviewIndex:
         self._patch(site)
 
     def update_in_background(self, site: Site) -> None:
-        """Patch the index with what changed in a thread, once the pages are written.
+        """Patch the index with what changed, in a thread, once the pages are written.
 
-        The saved page is served at once; the API answers from the previous generation
-        until the new one is open. Pages rendered meanwhile take their related articles
-        from the previous generation (one edit barely moves them).
+        (Patching while the pages render held the page up by as much as it sped search
+        up: under ``kb serve`` the API answers slowly while a build holds the interpreter.)
+        The API answers from the previous generation until the new one is open. Pages
+        rendered meanwhile take their related articles from the previous generation (one
+        edit barely moves them).
         """
         self.wait()
         self.updated_for = site
