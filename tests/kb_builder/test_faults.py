@@ -159,3 +159,32 @@ def test_full_disk_gives_a_clear_error(site_factory, mounted, tmp_path):
     assert "Traceback" not in result.stderr
     assert "No space left on device" in result.stderr
     assert tree_digest(disk / "site") == before
+
+
+def test_a_preview_index_that_cannot_be_written_logs_and_keeps_answering(
+    site_factory, mounted, tmp_path, caplog
+):
+    from kb_builder.preview import PreviewIndex
+    from kb_builder.site import Site
+
+    site_factory.write({**minimal_sections(), "email/quota.md": article("Mailbox quota")})
+    docs = site_factory.root / "docs"
+    sections = ("whm", "cpanel", "email", "hosting", "security", "support")
+    site = Site.load(docs, sections=sections, include_drafts=True)
+    kb_dir = tmp_path / "kbdir"
+    preview = PreviewIndex(kb_dir / "index-preview")
+    preview.update(site)
+    assert preview.related("email/quota.md", limit=5) == []  # the index answers
+    subprocess.run(["mount", "--bind", "-o", "ro", str(kb_dir), str(kb_dir)], check=True)
+    mounted.append(kb_dir)
+    (docs / "email" / "quota.md").write_text(article("Mailbox storage quota", "Zebrafish."))
+    edited = Site.load(docs, sections=sections, include_drafts=True, previous=site)
+    preview.update_in_background(edited)
+    preview.wait()
+    messages = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any(
+        "Cannot write the search index in" in m and "Read-only file system" in m for m in messages
+    ), messages
+    kb = search.get_knowledge_base(kb_dir / "index-preview")
+    assert kb.query("mailbox quota").paths == ["email/quota.md"]
+    assert kb.query("zebrafish").paths == []  # still the generation that was written
