@@ -73,11 +73,15 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def index_write_problem(index_dir: Path, error: OSError) -> str:
+    """Why the index cannot be written (read-only, disk full), in an author's terms."""
+    return f"Cannot write the search index in {index_dir.parent}: {error.strerror or error}"
+
+
 def index_write_error(index_dir: Path, error: OSError) -> PluginError:
-    """What an author sees when the index cannot be written (read-only, disk full)."""
+    """What ``kb build`` stops with when the index cannot be written."""
     return PluginError(
-        f"Cannot write the search index in {index_dir.parent}: "
-        f"{error.strerror or error}; the previous site and index are kept"
+        f"{index_write_problem(index_dir, error)}; the previous site and index are kept"
     )
 
 

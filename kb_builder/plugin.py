@@ -202,19 +202,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             meta = f'<meta name="kb:path" content="{html.escape(article.rel_path, quote=True)}">'
             output = output.replace("</head>", f"{meta}\n</head>", 1)
         if BLOCKS_MARKER_HTML in output:
-            related_pending = (
-                article.is_article and self.index is not None and not self.index.related_ready()
-            )
-            if related_pending:
-                # Rendering does not wait for the index worker: this page gets its
-                # related articles in on_post_build, once they are known.
+            blocks = self._blocks(article)
+            if RELATED_PENDING_HTML in blocks:
                 self._related_pending.append((article, page.file.abs_dest_path))
-            output = output.replace(
-                BLOCKS_MARKER_HTML, self._blocks(article, related_pending=related_pending), 1
-            )
+            output = output.replace(BLOCKS_MARKER_HTML, blocks, 1)
         return output
 
-    def _blocks(self, article: Article, *, related_pending: bool = False) -> str:
+    def _blocks(self, article: Article) -> str:
         assert self.site is not None
         if article.is_home:
             return self._home_blocks(article)
@@ -223,7 +217,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 self.site.section_articles(article.section), article
             )
         if article.is_article:
-            return self._article_blocks(article, related_pending=related_pending)
+            return self._article_blocks(article)
         return ""
 
     def _home_blocks(self, home: Article) -> str:
@@ -242,9 +236,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.popularity, self.site, page, section=section, limit=self.config.popular_limit
         )
 
-    def _article_blocks(self, article: Article, *, related_pending: bool = False) -> str:
+    def _article_blocks(self, article: Article) -> str:
         assert self.site is not None
-        blocks = RELATED_PENDING_HTML if related_pending else self._related_html(article)
+        blocks = self._related_html(article)
         if article.section:
             siblings = [a for a in self.site.section_articles(article.section) if a is not article]
             blocks += listings.section_sidebar(
@@ -259,6 +253,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         assert self.site is not None
         by_path = self.site.by_path
         if self.index is not None:
+            if not self.index.related_ready():
+                # Rendering does not wait for the index worker: the page gets its
+                # related articles in on_post_build (_add_pending_related).
+                return RELATED_PENDING_HTML
             nearest = self.index.related().get(article.rel_path, [])
         elif self.preview is not None:
             nearest = self.preview.related(article.rel_path, limit=self.config.related_limit)
@@ -310,6 +308,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def _add_pending_related(self) -> None:
         """Fill in the related articles of the pages written before they were known."""
         pending, self._related_pending = self._related_pending, []
+        if pending and self.index is not None:
+            self.index.related()  # waits for the index worker
         for article, dest in pending:
             path = Path(dest)
             text = path.read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import search
+from kb_builder.indexing import index_write_problem
 from kb_builder.site import Site
 from search.documents import Document
 
@@ -127,11 +128,8 @@ class PreviewIndex:
         try:
             self._patch(site)
         except OSError as e:
-            log.error(
-                "Cannot write the search index in %s: %s; search shows the previous version",
-                self.index_dir.parent,
-                e.strerror or e,
-            )
+            problem = index_write_problem(self.index_dir, e)
+            log.error("%s; search shows the previous version", problem)
         except Exception:
             log.exception("Cannot update the preview's search index")
 

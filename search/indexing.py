@@ -117,7 +117,6 @@ def _document_fields(doc: Document) -> dict[str, Any]:
         "audience": doc.audience,
         "boost": float(doc.boost),
         "related": list(doc.related),
-        "content_hash": document_hash(doc),
         "catalog": json.dumps(
             [doc.path, doc.section, float(doc.boost), document_hash(doc)], ensure_ascii=False
         ).encode("utf-8"),
@@ -249,6 +248,24 @@ def _stored_hashes(generation: Path) -> dict[str, str]:
         return {path: content_hash for _, path, _, _, content_hash in catalog(reader)}
 
 
+def _changed(docs: dict[str, Document], old_hashes: dict[str, str]) -> list[Document]:
+    """The documents that are new or differ from the generation's."""
+    return [d for p, d in docs.items() if old_hashes.get(p) != document_hash(d)]
+
+
+def _unchanged(current: Path, count: int, started: float) -> BuildReport:
+    """The report of a build that kept ``current`` as it was."""
+    return BuildReport(
+        generation=current.name,
+        documents=count,
+        added=0,
+        updated=0,
+        removed=0,
+        reused=count,
+        seconds=time.perf_counter() - started,
+    )
+
+
 def _unique(documents: Iterable[Document]) -> dict[str, Document]:
     docs: dict[str, Document] = {}
     for doc in documents:
@@ -293,20 +310,11 @@ def build_index(
             ):
                 old_hashes = _stored_hashes(current)
         if old_hashes is not None and current is not None:
-            changed = [d for p, d in docs.items() if old_hashes.get(p) != document_hash(d)]
+            changed = _changed(docs, old_hashes)
             removed = [p for p in old_hashes if p not in docs]
             if not changed and not removed and base.absolute() == link.absolute():
-                report = BuildReport(
-                    generation=current.name,
-                    documents=len(docs),
-                    added=0,
-                    updated=0,
-                    removed=0,
-                    reused=len(docs),
-                    seconds=time.perf_counter() - started,
-                )
                 logger.info("search index unchanged (%d documents)", len(docs))
-                return report
+                return _unchanged(current, len(docs), started)
             if len(changed) + len(removed) <= REBUILD_THRESHOLD * max(len(docs), 1):
                 report = _patch_generation(link, current, changed, removed, old_hashes)
                 report.update(documents=len(docs), seconds=time.perf_counter() - started)
@@ -435,18 +443,10 @@ def update_documents(
                 f"the index at {link} was built with other synonyms or stop words: rebuild it"
             )
         old_hashes = _stored_hashes(current)
-        changed = [d for p, d in docs.items() if old_hashes.get(p) != document_hash(d)]
+        changed = _changed(docs, old_hashes)
         removed = [p for p in dict.fromkeys(removed_paths) if p in old_hashes and p not in docs]
         if not changed and not removed:
-            return BuildReport(
-                generation=current.name,
-                documents=len(old_hashes),
-                added=0,
-                updated=0,
-                removed=0,
-                reused=len(old_hashes),
-                seconds=time.perf_counter() - started,
-            )
+            return _unchanged(current, len(old_hashes), started)
         report = _patch_generation(link, current, changed, removed, old_hashes)
         report.update(
             documents=len(old_hashes) + report["added"] - report["removed"],

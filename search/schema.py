@@ -79,7 +79,6 @@ def make_schema() -> fields.Schema:
         audience=fields.ID(stored=True),
         boost=fields.STORED(),
         related=fields.STORED(),
-        content_hash=fields.STORED(),
         catalog=fields.COLUMN(columns.VarBytesColumn()),
         top_terms=fields.STORED(),
         content=WeightedTermsField(),

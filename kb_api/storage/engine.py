@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -17,7 +17,6 @@ __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",
     "SUPPORTED_BACKENDS",
     "insert_for",
-    "insert_for_dialect",
     "make_engine",
     "sqlite_path",
 ]
@@ -32,13 +31,9 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 """Databases whose ``INSERT ... ON CONFLICT`` the store uses for its upserts."""
 
 
-def insert_for(conn: Connection, table: Table) -> Any:
-    """An ``INSERT`` with ``on_conflict_do_nothing/update`` for ``conn``'s dialect."""
-    return insert_for_dialect(conn.dialect.name, table)
-
-
-def insert_for_dialect(dialect: str, table: Table) -> Any:
-    """An ``INSERT`` with ``on_conflict_do_nothing/update`` for the dialect named."""
+def insert_for(dialect: str, table: Table) -> Any:
+    """An ``INSERT`` with ``on_conflict_do_nothing/update`` for the dialect named
+    (``conn.dialect.name``)."""
     if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, bindparam, case, delete, func, insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb_api.storage import migrations
-from kb_api.storage.engine import insert_for_dialect, make_engine
+from kb_api.storage.engine import insert_for, make_engine
 from kb_api.storage.errors import StorageError
 from kb_api.storage.privacy import clean_text
 from kb_api.storage.schema import (
@@ -115,7 +115,7 @@ class _Statements:
 
 @functools.cache
 def _statements(dialect: str) -> _Statements:
-    upsert = functools.partial(insert_for_dialect, dialect)
+    upsert = functools.partial(insert_for, dialect)
     vote = upsert(votes)
     path: Any = bindparam("path")
     views = (

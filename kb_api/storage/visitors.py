@@ -35,7 +35,7 @@ def daily_salt(conn: Connection, day: dt.date) -> bytes:
     starts as a write (on SQLite, a read that later writes can fail under contention).
     """
     conn.execute(
-        insert_for(conn, salts)
+        insert_for(conn.dialect.name, salts)
         .values(day=day, salt=secrets.token_bytes(32))
         .on_conflict_do_nothing()
     )
