@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from search.secrets import SECRET_KINDS
+
 __all__ = [
     "DEFAULT_POLICY_PATH",
     "EXCLUSION_REASONS",
@@ -54,7 +56,7 @@ EXCLUSION_REASONS: tuple[str, ...] = (
 )
 """Reason codes of the support policy's exclusions (section 5)."""
 
-SECRET_TYPES: tuple[str, ...] = ("password", "support_pin", "api_token", "private_key")
+SECRET_TYPES: tuple[str, ...] = SECRET_KINDS
 """Kinds of secret the deflection warns about."""
 
 CHANNELS: tuple[str, ...] = ("chat", "ticket")
