@@ -84,13 +84,19 @@ class Matcher:
     if_also: tuple[re.Pattern[str], ...] = ()
 
     def search(self, text: str) -> str | None:
-        """Return the text matched by the first pattern that fires, or ``None``."""
+        """Return the text matched by the first pattern that fires, or ``None``.
+
+        A pattern with a group named ``cue`` returns just that group: the words that
+        decided ("three of my clients' sites"), without the rest of its match.
+        """
         for pattern in self.patterns:
             found = pattern.search(text)
             if found is None:
                 continue
             if self.if_also and not any(p.search(text) for p in self.if_also):
                 return None
+            if "cue" in pattern.groupindex and found.group("cue"):
+                return found.group("cue")
             return found.group(0)
         return None
 

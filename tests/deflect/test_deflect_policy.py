@@ -92,10 +92,17 @@ def test_unreadable_and_invalid_yaml_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "level", "phrase"),
     [
-        ("All our client websites are down since 8am", "critical", '"websites are down"'),
-        ("The webmail is completely down for everyone", "critical", '"webmail is completely down"'),
-        ("every order fails at the payment step with a timeout", "high", '"every order fails"'),
-        ("I am locked out of cPanel after too many attempts", "high", '"locked out"'),
+        # Breadth decides (../shared/priority-guide.md), not tone or business value.
+        ("All our client websites are down since 8am", "critical", '"All our client websites"'),
+        ("none of my sites load since the update", "critical", '"none of my sites load"'),
+        ("The webmail is down for everyone", "critical", '"webmail is down for everyone"'),
+        ("Three of my clients' sites show a 500 error", "high", '"Three of my clients\' sites"'),
+        ("The server has been slow for all sites since noon", "high", '"The server has been slow"'),
+        ("Our server IP is on a block list and mail bounces", "high", '"block list"'),
+        ("URGENT!!! my biggest client's shop is down", "medium", '"down"'),
+        ("every order fails at the payment step with a timeout", "medium", '"fails"'),
+        ("I am locked out of cPanel after too many attempts", "medium", '"locked out"'),
+        ("Please restore the folder I deleted from one account", "medium", '"deleted"'),
         ("Outlook says 535 authentication failed", "medium", '"failed"'),
         ("How do I add a subdomain for a blog?", "low", None),
     ],
@@ -112,10 +119,11 @@ def test_priority_rules_quote_the_deciding_phrase(
 
 
 def test_highest_level_wins() -> None:
-    level, reason = assess_priority("Outlook shows an error, and now the site is down too")
+    level, reason = assess_priority("Outlook shows an error, and now none of my sites load")
     assert (level, reason) == (
         "critical",
-        'A site or the mail service is completely down. Matched "site is down".',
+        "The whole service is down (the server, all sites or all mail). "
+        'Matched "none of my sites load".',
     )
 
 
