@@ -85,7 +85,7 @@ _CARD_CONTEXT = re.compile(
 
 _PIN_WORD = re.compile(r"\b(?:support\s+)?pin\b", re.IGNORECASE)
 # A PIN as digits, possibly grouped with spaces, dots or dashes: 482913, 48 29 13, 48.29.13.
-_PIN_VALUE = r"\d{4,8}|\d{1,4}(?:[ .\-]\d{1,4}){1,4}"
+_PIN_VALUE = r"\d{4,8}|\d{1,4}(?:[ .\-]\d{1,4}){1,7}"
 _PIN_DIRECT = re.compile(
     rf"\b(?:support\s+)?pin(?:\s+(?:code|number|no\.?))?\s*(?:is|was|=|:|#|-)?\s*(?:is\s+)?(?:now\s+)?(?P<secret>{_PIN_VALUE})(?![\d.,/:-]*\d)",
     re.IGNORECASE,
@@ -119,13 +119,13 @@ _PASSWORD_DELIMITED = re.compile(
     re.IGNORECASE,
 )
 _PASSWORD_BARE = re.compile(
-    rf"(?<![\w-]){_PASSWORD_WORD}\s+['\"“‘«]?(?P<secret>[^\s'\"”’»]+)", re.IGNORECASE
+    rf"(?<![\w-]){_PASSWORD_WORD}[ \t]+['\"“‘«]?(?P<secret>[^\s'\"”’»]+)", re.IGNORECASE
 )
 _URL_CREDENTIALS = re.compile(
     r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:(?P<secret>[^\s@/]+)@", re.IGNORECASE
 )
 _LOGIN_PAIR = re.compile(
-    r"\b(?:login|log-in|credentials|username\s+and\s+password|user\s*/\s*pass(?:word)?)\b[^.\n]{0,40}?(?:\bis\b|:)\s*[^\s/]+\s*(?:/|:|,|\s)\s*(?P<secret>[^\s]+)",
+    r"\b(?:login|log-in|credentials|username\s+and\s+password|user\s*/\s*pass(?:word)?)\b[^.\n]{0,40}?(?:\bis\b|:)\s*[^\s/]+\s*(?:/|:|,)\s*(?P<secret>[^\s]+)",
     re.IGNORECASE,
 )
 # Words that announce credentials: the sentences after them may hold the value.
@@ -138,7 +138,7 @@ _CREDENTIAL_CONTEXT = re.compile(
 # How far after a credential word a password-like value is still taken as its value.
 _CONTEXT_AFTER = 240
 _CONTEXT_BEFORE = 60
-_TOKEN = re.compile(r"[^\s()\[\]{}<>,;\"'“”‘’«»]+")
+_TOKEN = re.compile(r"[^\s()\[\]{}<>,;\"'“”‘’«»\\&]+")
 
 # Error messages and prose that mention a password without giving one.
 _MENTION_ONLY = re.compile(
@@ -160,7 +160,9 @@ _NOT_SECRETS = frozenset(
     incorrecta incorrecto falsch faux errado onjuist неверный
     """.split()
 )
-_MASKED = re.compile(r"^[*•xX#._\-]{3,}$|^\[?(?:redacted|hidden|removed)\]?$|^<[^>]*>$")
+_MASKED = re.compile(r"^[*•xX#._\-]{3,}(?:$|&)|^\[?(?:redacted|hidden|removed)\]?$|^<[^>]*>$")
+_KEY_VALUE = re.compile(r"^[A-Za-z_][\w.-]*[=:]")
+_EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\.?$")
 _VERSIONISH = re.compile(r"^\d+(?:\.\d+)+$|^v?\d+(?:\.\d+){1,3}[a-z]?$", re.IGNORECASE)
 
 
@@ -176,7 +178,7 @@ def _is_value(token: str) -> bool:
     """Not a placeholder, a mask, an address or a version."""
     if len(token) < 3 or token.lower() in _NOT_SECRETS or _MASKED.match(token):
         return False
-    if "@" in token or "://" in token or token.startswith(("/", "~", "$", "%")):
+    if _EMAIL.match(token) or "://" in token or token.startswith(("/", "~", "$", "%")):
         return False
     return not _VERSIONISH.match(token)
 
@@ -196,8 +198,14 @@ def _is_secretish(token: str, *, delimited: bool) -> bool:
         if token.isdigit():
             return len(token) >= 4
         return not token.lower().endswith(("ed", "ing", "ly")) or has_digit or has_symbol
-    # "password Bluefin2024!": only a value that is clearly not a word counts.
-    return has_alpha and (has_digit or has_symbol or mixed_case) and not _looks_like_word(token)
+    # "password Bluefin2024!": only a value that is clearly not a word counts; a capital
+    # letter alone does not make one ("password Outlook asks for").
+    inner_capital = any(c.isupper() for c in token[1:])
+    return (
+        has_alpha
+        and (has_digit or has_symbol or (mixed_case and inner_capital))
+        and not _looks_like_word(token)
+    )
 
 
 def _is_password_like(token: str) -> bool:
@@ -307,6 +315,8 @@ def find_secrets(text: str) -> list[SecretFinding]:
         window_end = min(len(norm), context.end() + _CONTEXT_AFTER)
         for m in _TOKEN.finditer(norm, window_start, window_end):
             token = m.group(0)
+            if _KEY_VALUE.match(token):
+                continue  # "plan=Basic" in a pasted request: a field, not a secret
             if _is_password_like(token) and not _followed_by_host(norm, m.end()):
                 add("password", m.start(), m.start() + len(token.rstrip(".,;:?)")))
 
