@@ -76,7 +76,7 @@ def test_unknown_keys_are_reported(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
     assert caught.value.problems == [
-        "'priority.rules[0].phrases': unknown key (expected one of if_also, level, name, patterns, reason)"  # noqa: E501
+        "'priority.rules[0].phrases': unknown key (expected one of if_also, level, name, patterns, reason, unless)"  # noqa: E501
     ]
 
 
@@ -94,7 +94,7 @@ def test_unreadable_and_invalid_yaml_files(tmp_path: Path) -> None:
     [
         # Breadth decides (../shared/priority-guide.md), not tone or business value.
         ("All our client websites are down since 8am", "critical", '"All our client websites"'),
-        ("none of my sites load since the update", "critical", '"none of my sites load"'),
+        ("none of my sites load since the update", "critical", '"none of my sites"'),
         ("The webmail is down for everyone", "critical", '"webmail is down for everyone"'),
         ("Three of my clients' sites show a 500 error", "high", '"Three of my clients\' sites"'),
         ("The server has been slow for all sites since noon", "high", '"The server has been slow"'),
@@ -123,7 +123,7 @@ def test_highest_level_wins() -> None:
     assert (level, reason) == (
         "critical",
         "The whole service is down (the server, all sites or all mail). "
-        'Matched "none of my sites load".',
+        'Matched "none of my sites".',
     )
 
 
@@ -161,3 +161,35 @@ def test_channel_advice() -> None:
     urgent = recommend_channel("critical", None, 20)
     assert urgent.recommended == "ticket"
     assert urgent.message == f"{policy.channel.ticket_message} {policy.channel.urgent_message}"
+
+
+def test_word_lists_expand_in_any_order_and_unknown_names_are_reported(tmp_path: Path) -> None:
+    policy = load_policy(
+        write_policy(
+            tmp_path,
+            {
+                "words.ZZ_LATER": "{AA_FIRST}s",
+                "words.AA_FIRST": "widget",
+                "priority.rules.0.patterns": [r"\b(?P<cue>all\s+{ZZ_LATER})\s+broke"],
+            },
+        )
+    )
+    assert assess_priority("all widgets broke at once", policy)[0] == policy.priority_rules[0].level
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write_policy(tmp_path, {"priority.rules.0.patterns": ["{NO_SUCH}"]}))
+    assert caught.value.problems[0].startswith(
+        "'priority.rules[0].patterns[0]': expected a name defined under words: ("
+    )
+    assert caught.value.problems[0].endswith("got {NO_SUCH}")
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write_policy(tmp_path, {"words.A": "{B}", "words.B": "{A}"}))
+    assert caught.value.problems == [
+        "'words.A': expected names of other word lists, without a cycle, got '{B}'",
+        "'words.B': expected names of other word lists, without a cycle, got '{A}'",
+    ]
+
+
+def test_unless_keeps_a_rule_from_firing(tmp_path: Path) -> None:
+    # An outage that comes and goes for everyone is a degraded service, not a full outage.
+    assert assess_priority("all my sites are down")[0] == "critical"
+    assert assess_priority("all my sites are down every few minutes, then come back")[0] == "high"
