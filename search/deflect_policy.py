@@ -114,6 +114,9 @@ class PriorityRule:
     reason: str
     """Why this level applies, in the policy's words; shown with the matched phrase."""
     matcher: Matcher
+    articles: tuple[str, ...] = ()
+    """Articles suggested first when this rule decides (paths relative to ``docs/``):
+    "all my sites are down" is answered by the outage page before any other."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,8 @@ class Exclusion:
     message: str
     """What we do instead, shown to the customer."""
     matcher: Matcher
+    articles: tuple[str, ...] = ()
+    """Articles listed first for this exclusion; the policy's scope article by default."""
 
 
 @dataclass(frozen=True)
@@ -333,6 +338,15 @@ class _Reader:
             unless=self.regexes(data, "unless", prefix, required=False),
         )
 
+    def article_paths(self, data: dict[str, Any], name: str, prefix: str) -> tuple[str, ...]:
+        value = data.get(name, [])
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and v.endswith(".md") for v in value
+        ):
+            self.fail(f"{prefix}.{name}", "a list of article paths ending in .md", value)
+            return ()
+        return tuple(value)
+
     def unknown_keys(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
         for name in data:
             if name not in allowed:
@@ -378,13 +392,16 @@ def _parse(raw: object, source: str) -> Policy:
         rule = r.mapping(raw_rule, prefix)
         if not rule:
             continue
-        r.unknown_keys(rule, {"level", "name", "reason", "patterns", "if_also", "unless"}, prefix)
+        r.unknown_keys(
+            rule, {"level", "name", "reason", "patterns", "if_also", "unless", "articles"}, prefix
+        )
         rules.append(
             PriorityRule(
                 level=r.choice(rule, "level", prefix, LEVELS),
                 name=r.text(rule, "name", prefix),
                 reason=r.text(rule, "reason", prefix),
                 matcher=r.matcher(rule, prefix),
+                articles=r.article_paths(rule, "articles", prefix),
             )
         )
 
@@ -406,12 +423,16 @@ def _parse(raw: object, source: str) -> Policy:
         exclusion = r.mapping(raw_exclusion, prefix)
         if not exclusion:
             continue
-        r.unknown_keys(exclusion, {"reason", "message", "patterns", "if_also", "unless"}, prefix)
+        r.unknown_keys(
+            exclusion, {"reason", "message", "patterns", "if_also", "unless", "articles"}, prefix
+        )
+        articles = r.article_paths(exclusion, "articles", prefix)
         exclusions.append(
             Exclusion(
                 reason=r.choice(exclusion, "reason", prefix, EXCLUSION_REASONS),
                 message=r.text(exclusion, "message", prefix),
                 matcher=r.matcher(exclusion, prefix),
+                articles=articles or ((scope_article,) if scope_article else ()),
             )
         )
 

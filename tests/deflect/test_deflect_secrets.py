@@ -142,3 +142,10 @@ def test_detection_never_fails_and_masking_keeps_the_rest(text: str) -> None:
     assert all(0 <= f.start < f.end <= len(text) for f in findings)
     if not findings:
         assert masked == text
+
+
+def test_a_secret_after_a_long_pasted_log_is_found(repo_kb: Any) -> None:
+    log = "[error] AH01071: Got error 'PHP message: PHP Warning: x' \n" * 600  # ~36,000 chars
+    result = suggest("site broken", f"{log}\nmy cpanel password is Harbour#91x", kb=repo_kb)
+    assert [w.type for w in result.secrets] == ["password"]
+    assert "Harbour#91x" not in json.dumps(result.to_dict())
