@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from search.deflect_policy import LEVELS, Policy, default_policy
+from search.deflect_policy import LEVELS, Exclusion, Policy, PriorityRule, default_policy
 from search.secrets import SecretFinding, find_secrets, mask_secrets
 
 if TYPE_CHECKING:
@@ -175,27 +175,32 @@ def assess_priority(text: str, policy: Policy | None = None) -> tuple[str, str]:
     same level, the first in the file wins. The reason names the rule and quotes the
     phrase that decided it.
     """
-    policy = policy or default_policy()
-    best: tuple[int, str, str] | None = None
+    level, reason, _ = _decide_priority(text, policy or default_policy())
+    return level, reason
+
+
+def _decide_priority(text: str, policy: Policy) -> tuple[str, str, PriorityRule | None]:
+    best: tuple[int, str, PriorityRule] | None = None
     for rule in policy.priority_rules:
         rank = LEVELS.index(rule.level)
         if best is not None and rank >= best[0]:
             continue
         phrase = rule.matcher.search(text)
         if phrase is not None:
-            best = (rank, rule.level, f'{rule.reason} Matched "{_quote(phrase)}".')
+            best = (rank, f'{rule.reason} Matched "{_quote(phrase)}".', rule)
     if best is None:
-        return policy.default_level, policy.default_reason
-    return best[1], best[2]
+        return policy.default_level, policy.default_reason, None
+    return best[2].level, best[1], best[2]
+
+
+def _match_exclusion(text: str, policy: Policy) -> Exclusion | None:
+    return next((e for e in policy.exclusions if e.matcher.search(text) is not None), None)
 
 
 def find_exclusion(text: str, policy: Policy | None = None) -> OutOfScope | None:
     """Return the first exclusion of the policy that the text matches, if any."""
-    policy = policy or default_policy()
-    for exclusion in policy.exclusions:
-        if exclusion.matcher.search(text) is not None:
-            return OutOfScope(exclusion.reason, exclusion.message)
-    return None
+    exclusion = _match_exclusion(text, policy or default_policy())
+    return OutOfScope(exclusion.reason, exclusion.message) if exclusion else None
 
 
 def recommend_channel(
@@ -290,38 +295,47 @@ def suggest(
         import search
 
         kb = search.get_knowledge_base()
-    text = _ticket_text(subject, body)
-    findings = find_secrets(text)
+    # Secrets are looked for in the whole text, however long: a password pasted under a
+    # long log is still found. Rules and search see at most MAX_TEXT_CHARS of each part.
+    findings = find_secrets(f"{subject}\n{body}")
     # Rules and search only ever see the masked text: a secret can neither be quoted as
     # the "phrase that decided it" nor reach the search engine.
-    masked = mask_secrets(text, findings)
-    masked_subject, _, masked_body = masked.partition("\n")
+    masked_subject, _, masked_body = mask_secrets(f"{subject}\n{body}", findings).partition("\n")
+    masked = _ticket_text(masked_subject, masked_body)
 
-    priority, reason = assess_priority(masked, policy)
-    exclusion = find_exclusion(masked, policy)
+    priority, reason, rule = _decide_priority(masked, policy)
+    excluded = _match_exclusion(masked, policy)
+    exclusion = OutOfScope(excluded.reason, excluded.message) if excluded else None
+    if exclusion is not None and LEVELS.index(priority) >= LEVELS.index("medium"):
+        # An excluded request takes the level of its in-scope part: a broken site that is
+        # the request is medium; with nothing broken in scope it is a question (low).
+        priority, reason = policy.default_level, policy.default_reason
 
     max_articles = min(limit or policy.confidence.max_articles, policy.confidence.max_articles)
     hits = _search(kb, masked_subject, masked_body, max_articles + 3)
-    articles: list[Article] = []
+    # Every ticket with something to match gets its best articles: confidence only
+    # changes how they are presented. "none" is for text that matches nothing at all.
     confidence = "none"
-    if hits and hits[0].score >= policy.confidence.low_score:
+    articles: list[Article] = []
+    if hits:
         top = hits[0].score
         confidence = "high" if top >= policy.confidence.high_score else "low"
-        floor = max(top * policy.confidence.min_relative_score, policy.confidence.low_score)
+        floor = top * policy.confidence.min_relative_score
         articles = [_article(h) for h in hits if h.score >= floor]
-    if exclusion is not None and policy.scope_article:
-        # The policy's own page explains what we do instead; keep the articles that
-        # answer the in-scope part after it.
-        scope_score = max(
-            [h.score for h in hits if h.path == policy.scope_article]
-            + [hits[0].score if hits else 0.0]
-        )
-        articles = [a for a in articles if a.path != policy.scope_article]
-        scope = _lookup_article(kb, policy.scope_article, scope_score)
-        if scope is not None:
-            articles.insert(0, scope)
-            if confidence == "none":
-                confidence = "low"
+    # The policy's own pages come first where a rule names them: what we do instead of an
+    # excluded request, what to do in a service-wide outage.
+    pinned = list(excluded.articles if excluded else ()) + list(rule.articles if rule else ())
+    if pinned:
+        top_score = hits[0].score if hits else 0.0
+        scores = {h.path: h.score for h in hits}
+        first: list[Article] = []
+        for path in dict.fromkeys(pinned):
+            found = _lookup_article(kb, path, max(scores.get(path, 0.0), top_score))
+            if found is not None:
+                first.append(found)
+        articles = first + [a for a in articles if a.path not in {f.path for f in first}]
+        if first and confidence == "none":
+            confidence = "low"
     articles = articles[:max_articles]
 
     channel = recommend_channel(priority, exclusion, len(_WORD.findall(masked)), policy)

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from search.secrets import SECRET_KINDS
+
 __all__ = [
     "DEFAULT_POLICY_PATH",
     "EXCLUSION_REASONS",
@@ -54,7 +56,7 @@ EXCLUSION_REASONS: tuple[str, ...] = (
 )
 """Reason codes of the support policy's exclusions (section 5)."""
 
-SECRET_TYPES: tuple[str, ...] = ("password", "support_pin", "api_token", "private_key")
+SECRET_TYPES: tuple[str, ...] = SECRET_KINDS
 """Kinds of secret the deflection warns about."""
 
 CHANNELS: tuple[str, ...] = ("chat", "ticket")
@@ -75,20 +77,30 @@ class Matcher:
     """A set of regular expressions that fire together.
 
     The matcher fires when one of ``patterns`` matches and, if ``if_also`` is not empty,
-    one of ``if_also`` matches somewhere in the same text too.
+    one of ``if_also`` matches somewhere in the same text too, and none of ``unless``
+    does.
     """
 
     patterns: tuple[re.Pattern[str], ...]
     if_also: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
 
     def search(self, text: str) -> str | None:
-        """Return the text matched by the first pattern that fires, or ``None``."""
+        """Return the text matched by the first pattern that fires, or ``None``.
+
+        A pattern with a group named ``cue`` returns just that group: the words that
+        decided ("three of my clients' sites"), without the rest of its match.
+        """
         for pattern in self.patterns:
             found = pattern.search(text)
             if found is None:
                 continue
             if self.if_also and not any(p.search(text) for p in self.if_also):
                 return None
+            if any(p.search(text) for p in self.unless):
+                return None
+            if "cue" in pattern.groupindex and found.group("cue"):
+                return found.group("cue")
             return found.group(0)
         return None
 
@@ -102,6 +114,9 @@ class PriorityRule:
     reason: str
     """Why this level applies, in the policy's words; shown with the matched phrase."""
     matcher: Matcher
+    articles: tuple[str, ...] = ()
+    """Articles suggested first when this rule decides (paths relative to ``docs/``):
+    "all my sites are down" is answered by the outage page before any other."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,8 @@ class Exclusion:
     message: str
     """What we do instead, shown to the customer."""
     matcher: Matcher
+    articles: tuple[str, ...] = ()
+    """Articles listed first for this exclusion; the policy's scope article by default."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +180,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.words = {}
 
     def fail(self, key: str, expected: str, got: object) -> None:
         self.problems.append(f"{key!r}: expected {expected}, got {_show(got)}")
@@ -214,6 +232,70 @@ class _Reader:
             return 0
         return value
 
+    words: dict[str, str]
+    """The policy's ``words:``: named pieces of pattern, written ``{NAME}`` in a rule."""
+
+    def expand(self, pattern: str, key: str) -> str | None:
+        """``pattern`` with each ``{NAME}`` replaced by its word list, or None (reported)
+        if it names a word list that is not defined."""
+
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in self.words:
+                known = ", ".join(sorted(self.words)) or "none defined"
+                raise KeyError(
+                    f"{key!r}: expected a name defined under words: ({known}), got {{{name}}}"
+                )
+            return f"(?:{self.words[name]})"
+
+        try:
+            return _WORD_REF.sub(sub, pattern)
+        except KeyError as e:
+            self.problems.append(str(e.args[0]))
+            return None
+
+    def read_words(self, raw: dict[str, Any]) -> None:
+        """Read ``words:``; a word list may use others (``{NAME}``), in any order."""
+        pending: dict[str, str] = {}
+        for name, value in raw.items():
+            if not isinstance(name, str) or not _WORD_NAME.fullmatch(name):
+                self.fail(f"words.{name}", "a name in capitals (A-Z, _)", name)
+            elif not isinstance(value, str) or not value:
+                self.fail(f"words.{name}", "a regular expression (string)", value)
+            else:
+                pending[name] = value
+        # Expand those whose references are all known, until nothing changes; what is
+        # left refers to an unknown name or to itself.
+        while pending:
+            ready = {
+                n: v
+                for n, v in pending.items()
+                if all(ref in self.words for ref in _WORD_REF.findall(v))
+            }
+            if not ready:
+                for name, value in pending.items():
+                    missing = [ref for ref in _WORD_REF.findall(value) if ref not in self.words]
+                    self.fail(
+                        f"words.{name}",
+                        "names of other word lists, without a cycle",
+                        "{" + "}, {".join(missing) + "}",
+                    )
+                return
+            for name, value in ready.items():
+                del pending[name]
+                expanded = self.expand(value, f"words.{name}")
+                if expanded is None:
+                    continue
+                try:
+                    re.compile(expanded)
+                except re.error as e:
+                    self.problems.append(
+                        f"'words.{name}': expected a valid regular expression, "
+                        f"got {_show(value)}: {e}"
+                    )
+                    continue
+                self.words[name] = expanded
+
     def regexes(
         self, data: dict[str, Any], name: str, prefix: str, *, required: bool
     ) -> tuple[re.Pattern[str], ...]:
@@ -238,8 +320,11 @@ class _Reader:
             if not isinstance(item, str) or not item:
                 self.fail(item_key, "a regular expression (string)", item)
                 continue
+            expanded = self.expand(item, item_key)
+            if expanded is None:
+                continue
             try:
-                compiled.append(re.compile(item, re.IGNORECASE))
+                compiled.append(re.compile(expanded, re.IGNORECASE))
             except re.error as e:
                 self.problems.append(
                     f"{item_key!r}: expected a valid regular expression, got {_show(item)}: {e}"
@@ -250,7 +335,17 @@ class _Reader:
         return Matcher(
             patterns=self.regexes(data, "patterns", prefix, required=True),
             if_also=self.regexes(data, "if_also", prefix, required=False),
+            unless=self.regexes(data, "unless", prefix, required=False),
         )
+
+    def article_paths(self, data: dict[str, Any], name: str, prefix: str) -> tuple[str, ...]:
+        value = data.get(name, [])
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and v.endswith(".md") for v in value
+        ):
+            self.fail(f"{prefix}.{name}", "a list of article paths ending in .md", value)
+            return ()
+        return tuple(value)
 
     def unknown_keys(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
         for name in data:
@@ -259,6 +354,10 @@ class _Reader:
                 self.problems.append(
                     f"{where!r}: unknown key (expected one of {', '.join(sorted(allowed))})"
                 )
+
+
+_WORD_REF = re.compile(r"\{([A-Za-z_]+)\}")
+_WORD_NAME = re.compile(r"[A-Z][A-Z_]*")
 
 
 def _show(value: object) -> str:
@@ -271,9 +370,12 @@ def _show(value: object) -> str:
 def _parse(raw: object, source: str) -> Policy:
     r = _Reader()
     top = r.mapping(raw, "(top level)")
-    r.unknown_keys(top, {"version", "priority", "scope", "channel", "secrets", "confidence"}, "")
+    r.unknown_keys(
+        top, {"version", "words", "priority", "scope", "channel", "secrets", "confidence"}, ""
+    )
     if top.get("version") != 1:
         r.fail("version", "1", top.get("version"))
+    r.read_words(r.mapping(top.get("words", {}), "words"))
 
     priority = r.mapping(top.get("priority"), "priority")
     r.unknown_keys(priority, {"default", "rules"}, "priority")
@@ -290,13 +392,16 @@ def _parse(raw: object, source: str) -> Policy:
         rule = r.mapping(raw_rule, prefix)
         if not rule:
             continue
-        r.unknown_keys(rule, {"level", "name", "reason", "patterns", "if_also"}, prefix)
+        r.unknown_keys(
+            rule, {"level", "name", "reason", "patterns", "if_also", "unless", "articles"}, prefix
+        )
         rules.append(
             PriorityRule(
                 level=r.choice(rule, "level", prefix, LEVELS),
                 name=r.text(rule, "name", prefix),
                 reason=r.text(rule, "reason", prefix),
                 matcher=r.matcher(rule, prefix),
+                articles=r.article_paths(rule, "articles", prefix),
             )
         )
 
@@ -318,12 +423,16 @@ def _parse(raw: object, source: str) -> Policy:
         exclusion = r.mapping(raw_exclusion, prefix)
         if not exclusion:
             continue
-        r.unknown_keys(exclusion, {"reason", "message", "patterns", "if_also"}, prefix)
+        r.unknown_keys(
+            exclusion, {"reason", "message", "patterns", "if_also", "unless", "articles"}, prefix
+        )
+        articles = r.article_paths(exclusion, "articles", prefix)
         exclusions.append(
             Exclusion(
                 reason=r.choice(exclusion, "reason", prefix, EXCLUSION_REASONS),
                 message=r.text(exclusion, "message", prefix),
                 matcher=r.matcher(exclusion, prefix),
+                articles=articles or ((scope_article,) if scope_article else ()),
             )
         )
 

@@ -123,10 +123,12 @@ def plan_query(text: object, *, prose: bool | None = None) -> QueryPlan:
 
 def plan_ticket(subject: object, body: object) -> QueryPlan:
     """A plan for a support ticket: the subject's terms weigh :data:`SUBJECT_WEIGHT`
-    times the body's. Always treated as prose."""
-    subject_plan = plan_query(subject, prose=True)
-    body_plan = plan_query(body, prose=True)
-    plan = QueryPlan(text=f"{subject_plan.text}\n{body_plan.text}".strip(), prose=True)
+    times the body's. Treated as prose (distinctive terms only) unless the whole ticket is
+    as short as a search query: "email down" must keep the word "email"."""
+    prose = len(set(words(clean_query_text(f"{subject}\n{body}")))) > SHORT_QUERY_WORDS
+    subject_plan = plan_query(subject, prose=prose)
+    body_plan = plan_query(body, prose=prose)
+    plan = QueryPlan(text=f"{subject_plan.text}\n{body_plan.text}".strip(), prose=prose)
     plan.add(subject_plan, scale=SUBJECT_WEIGHT)
     plan.add(body_plan)
     return plan

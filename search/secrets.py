@@ -1,20 +1,40 @@
-"""Find secrets pasted into ticket text: passwords, Support PINs, API tokens, private keys.
+"""Find secrets pasted into ticket text: passwords, Support PINs, API tokens, private keys
+and payment card numbers.
 
-Deflection warns the customer before the ticket is sent. A :class:`SecretFinding` knows
-where the secret is (so it can be masked) but never carries its text, and nothing here
-logs the text it scans.
+Deflection warns the customer before the ticket is sent, and the feedback store masks
+what it keeps. A :class:`SecretFinding` knows where the secret is (so it can be masked)
+but never carries its text, and nothing here logs the text it scans.
 
-The detectors favour precision on ordinary support prose: "I forgot my password" or
-"reset the password" is not a disclosure; "password: hunter2", "pw=...", "my login is
-user / Secret!1" and a 32-character cPanel API token are.
+The detectors work on classes of disclosure, not on examples:
+
+- a credential word in any of the languages our customers write (``password``,
+  ``Passwort``, ``contraseña``, ``mot de passe``, ``senha``, ``wachtwoord``, ``пароль`` …)
+  followed by a value, with or without a delimiter, and with a few words between them
+  ("the password for cpanel is: …");
+- a value that looks like a password (letters, digits and case or symbols mixed) in the
+  sentences after a credential word ("login details below", "my password, it is …"), or
+  on the lines after "login details:";
+- Support PINs next to the word PIN, also written with spaces or dots (``48 31 27``);
+- tokens by their shape: cPanel API tokens, bearer and basic headers, JWTs, AWS access
+  keys and secret keys, vendor tokens (GitHub, GitLab, Slack, Stripe);
+- PEM private keys; card numbers that pass the Luhn check.
+
+Text is matched after NFKC normalisation, so fullwidth letters (``ｐａｓｓｗｏｒｄ``) are
+seen as what they look like; findings point into the original text. Error messages that
+only *mention* a password ("Access denied … (using password: YES)", "password is too
+weak", a masked ``********``) are not disclosures.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["SecretFinding", "find_secrets", "mask_secrets"]
+__all__ = ["SECRET_KINDS", "SecretFinding", "find_secrets", "mask_secrets"]
+
+SECRET_KINDS = ("password", "support_pin", "api_token", "private_key", "card_number")
+"""Every kind of secret :func:`find_secrets` reports."""
 
 
 @dataclass(frozen=True)
@@ -22,10 +42,12 @@ class SecretFinding:
     """One secret found in a text: its kind and where it is, never its value."""
 
     type: str
-    """``password``, ``support_pin``, ``api_token`` or ``private_key``."""
+    """One of :data:`SECRET_KINDS`."""
     start: int
     end: int
 
+
+# -- shapes ------------------------------------------------------------------------------
 
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[^\n]*(?:\n[A-Za-z0-9+/=]{8,}[.]*)*)",  # noqa: E501
@@ -35,39 +57,70 @@ _PRIVATE_KEY = re.compile(
 _CPANEL_TOKEN = re.compile(
     r"(?<![A-Za-z0-9])(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{32}(?![A-Za-z0-9])"
 )
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{4,}")
+_AWS_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b")
+# An AWS secret key is 40 characters of base64; only taken as one near the words that
+# name it, since a 40-character run alone could be a hash.
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
+_AWS_CONTEXT = re.compile(r"(?<![A-Za-z])(?:aws|secret|access[\s_]*key|iam)", re.IGNORECASE)
 _AUTH_HEADER = re.compile(
     r"\b(?:authorization\s*:\s*)?(?:cpanel|whm|bearer|token|basic)\s+(?:[\w.\-]+\s*:\s*)?(?P<secret>[A-Za-z0-9_\-.=+/]{20,})",
     re.IGNORECASE,
 )
 _KEYED_TOKEN = re.compile(
-    r"\b(?:api[_\s-]?(?:key|token|secret)|access[_\s-]?token|secret[_\s-]?key|token)\s*(?:is|was|[:=])\s*['\"]?(?P<secret>[A-Za-z0-9_\-.=+/]{16,})",
+    r"(?<![A-Za-z0-9])(?:api[_\s-]?(?:key|token|secret)|access[_\s-]?(?:token|key)|secret(?:[_\s-]?access)?[_\s-]?key|client[_\s-]?secret|auth[_\s-]?token|token)\s*(?:is|was|[:=])\s*['\"]?(?P<secret>[A-Za-z0-9_\-.=+/]{16,})",
     re.IGNORECASE,
 )
 _VENDOR_TOKEN = re.compile(
-    r"\b(?:ghp|gho|ghs|github_pat|glpat|xox[abp]|sk(?:_live)?)[-_][A-Za-z0-9_\-]{16,}\b"
+    r"\b(?:ghp|gho|ghs|ghu|github_pat|glpat|xox[abposr]|sk(?:_live|_test)?|rk_live|pk_live)[-_][A-Za-z0-9_\-]{16,}\b"
+)
+_CARD = re.compile(r"(?<![\d.,/-])(?P<secret>\d(?:[ -]?\d){12,18})(?![\d.,/-]|\s\d)")
+_CARD_GROUPED = re.compile(r"^\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}$")
+_CARD_CONTEXT = re.compile(
+    r"\b(?:card|credit|debit|visa|master\s*card|amex|american\s+express|cc|cvv|cvc|expiry)\b",
+    re.IGNORECASE,
 )
 
+# -- Support PINs ------------------------------------------------------------------------
+
 _PIN_WORD = re.compile(r"\b(?:support\s+)?pin\b", re.IGNORECASE)
+# A PIN as digits, possibly grouped with spaces, dots or dashes: 482913, 48 29 13, 48.29.13.
+_PIN_VALUE = r"\d{4,8}|\d{1,4}(?:[ .\-]\d{1,4}){1,7}"
 _PIN_DIRECT = re.compile(
-    r"\b(?:support\s+)?pin(?:\s+(?:code|number))?\s*(?:is|was|=|:|#|-)?\s*(?:is\s+)?(?P<secret>\d{4,8})\b",
+    rf"\b(?:support\s+)?pin(?:\s+(?:code|number|no\.?))?\s*(?:is|was|=|:|#|-)?\s*(?:is\s+)?(?:now\s+)?(?P<secret>{_PIN_VALUE})(?![\d.,/:-]*\d)",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(
-    r"(?<![#\d\w.,/:-])(?P<secret>\d{5,8})(?![\d\w.,/:-]|\s*(?:rows|gb|mb|kb|%))", re.IGNORECASE
+    r"(?<![#\d\w.,/:-])(?P<secret>\d{5,8}|\d{2,3}(?:[ .]\d{2,3}){1,3})(?![\d\w.,/:-]|\s*(?:rows|gb|mb|kb|%|ms|s\b|min|days?|hours?|times))",  # noqa: E501
+    re.IGNORECASE,
 )
-
 # Numbers that are labelled as something else: "ticket 58302", "order #12345".
 _NOT_A_PIN = re.compile(
-    r"\b(?:ticket|order|invoice|case|id|number|no|phone|account)\s*(?:is|was|:|#|no\.?|number)?\s*$",
+    r"\b(?:ticket|order|invoice|case|id|number|no|phone|account|reference|ref|port|error|code|line|version|build|pid|uid)\s*(?:is|was|:|#|no\.?|number)?\s*$",
     re.IGNORECASE,
 )
 
-_PASSWORD_WORD = r"(?:password|passwd|passwort|passcode|passphrase|pass|pwd|pw)"
+# -- passwords ---------------------------------------------------------------------------
+
+# The word for password in the languages customers write in (after NFKC and case folding).
+_PASSWORD_WORD = (
+    r"(?:passwords?|passwd|passwort|kennwort|passcode|passphrase|pass|pwd|pword|pw|p/w"
+    r"|contrase[nñ]a|clave|mot\s+de\s+passe|mdp|senha|wachtwoord|parola|has[lł]o|heslo"
+    r"|l[oö]senord|salasana|[sş]ifre|пароль|парол[ьяи])"
+)
+# What may stand between the word and its value: "for cpanel", "of the mailbox", "für".
+_PASSWORD_OBJECT = (
+    r"(?:\s+(?:for|of|to|on|at|de|du|für|fur|pour|para|do|da|van|voor|для|от)"
+    r"(?:\s+[^\s:=]{1,30}){1,4}?)?"
+)
+_IS = r"(?:\b(?:is|was|is\s+now|ist|es|est|é|je|är|это)(?!\w)|:|=|->|→|-)"
 _PASSWORD_DELIMITED = re.compile(
-    rf"\b{_PASSWORD_WORD}\b\s*(?:[:=]|\bis\b|\bwas\b|\bis\s+now\b|-)\s*['\"]?(?P<secret>[^\s'\"]+)",
+    rf"(?<![\w-]){_PASSWORD_WORD}{_PASSWORD_OBJECT}\s*(?:{_IS})\s*:?\s*['\"“‘«]?(?P<secret>[^\s'\"”’»]+)",
     re.IGNORECASE,
 )
-_PASSWORD_BARE = re.compile(rf"\b{_PASSWORD_WORD}\b\s+['\"]?(?P<secret>[^\s'\"]+)", re.IGNORECASE)
+_PASSWORD_BARE = re.compile(
+    rf"(?<![\w-]){_PASSWORD_WORD}[ \t]+['\"“‘«]?(?P<secret>[^\s'\"”’»]+)", re.IGNORECASE
+)
 _URL_CREDENTIALS = re.compile(
     r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:(?P<secret>[^\s@/]+)@", re.IGNORECASE
 )
@@ -75,10 +128,22 @@ _LOGIN_PAIR = re.compile(
     r"\b(?:login|log-in|credentials|username\s+and\s+password|user\s*/\s*pass(?:word)?)\b[^.\n]{0,40}?(?:\bis\b|:)\s*[^\s/]+\s*(?:/|:|,)\s*(?P<secret>[^\s]+)",
     re.IGNORECASE,
 )
+# Words that announce credentials: the sentences after them may hold the value.
 _CREDENTIAL_CONTEXT = re.compile(
-    r"\b(?:password|passwd|passwords|login|log\s+in|credentials|sign\s+in|tried)\b", re.IGNORECASE
+    rf"(?<![\w-])(?:{_PASSWORD_WORD}|login\s+(?:details|info|information|data)|credentials"
+    r"|access\s+details|log\s*in\s+with|sign\s+in\s+with|zugangsdaten|datos\s+de\s+acceso"
+    r"|identifiants|dados\s+de\s+acesso|inloggegevens|tried)(?![\w-])",
+    re.IGNORECASE,
 )
-_TOKEN = re.compile(r"[^\s()\[\]{}<>,;\"']+")
+# How far after a credential word a password-like value is still taken as its value.
+_CONTEXT_AFTER = 240
+_CONTEXT_BEFORE = 60
+_TOKEN = re.compile(r"[^\s()\[\]{}<>,;\"'“”‘’«»\\&]+")
+
+# Error messages and prose that mention a password without giving one.
+_MENTION_ONLY = re.compile(
+    r"\(using\s+password:\s*(?:yes|no)\)|password\s*:\s*(?:yes|no)\b", re.IGNORECASE
+)
 
 # Words that follow "password is ..." in ordinary prose, i.e. no disclosure.
 _NOT_SECRETS = frozenset(
@@ -89,20 +154,39 @@ _NOT_SECRETS = frozenset(
     long short weak strong in on of for from to at by with that this what which it my
     your our their his her and or but if when because field box prompt manager managers
     reset-link link protected change changes policy please again there here than then
+    yes true false none null hidden redacted removed masked below above attached
+    strength complexity requirements protection recovery reminder hint prompts dialog
+    window expiry expires expiration rules rule length characters entered typed
+    incorrecta incorrecto falsch faux errado onjuist неверный
     """.split()
 )
+_MASKED = re.compile(r"^[*•xX#._\-]{3,}(?:$|&)|^\[?(?:redacted|hidden|removed)\]?$|^<[^>]*>$")
+_KEY_VALUE = re.compile(r"^[A-Za-z_][\w.-]*[=:]")
+_EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\.?$")
+_VERSIONISH = re.compile(r"^\d+(?:\.\d+)+$|^v?\d+(?:\.\d+){1,3}[a-z]?$", re.IGNORECASE)
 
 
 def _looks_like_word(token: str) -> bool:
     return token.isalpha() and token.lower() == token and len(token) < 14
 
 
+def _strip(token: str, *, delimited: bool) -> str:
+    return token.rstrip(".,;)") if delimited else token.rstrip(".,;:!?)")
+
+
+def _is_value(token: str) -> bool:
+    """Not a placeholder, a mask, an address or a version."""
+    if len(token) < 3 or token.lower() in _NOT_SECRETS or _MASKED.match(token):
+        return False
+    if _EMAIL.match(token) or "://" in token or token.startswith(("/", "~", "$", "%")):
+        return False
+    return not _VERSIONISH.match(token)
+
+
 def _is_secretish(token: str, *, delimited: bool) -> bool:
     """Tell a disclosed value from the next word of a sentence."""
-    token = token.rstrip(".,;:!?)") if not delimited else token.rstrip(".,;)")
-    if len(token) < 3 or token.lower() in _NOT_SECRETS:
-        return False
-    if "@" in token or "://" in token:
+    token = _strip(token, delimited=delimited)
+    if not _is_value(token):
         return False
     has_digit = any(c.isdigit() for c in token)
     has_alpha = any(c.isalpha() for c in token)
@@ -111,72 +195,155 @@ def _is_secretish(token: str, *, delimited: bool) -> bool:
     if delimited:
         # "password: x" is a disclosure unless x is an ordinary word ending the sentence
         # ("the password is changed", "password is required").
+        if token.isdigit():
+            return len(token) >= 4
         return not token.lower().endswith(("ed", "ing", "ly")) or has_digit or has_symbol
-    # "password Bluefin2024!": only a value that is clearly not a word counts.
-    return has_alpha and (has_digit or has_symbol or mixed_case) and not _looks_like_word(token)
-
-
-def _is_strong_password(token: str) -> bool:
-    """A token with lower and upper case, a digit and a symbol, like ``Tidewater#88``."""
-    token = token.rstrip(".,;:?)")
-    if not 6 <= len(token) <= 64 or "@" in token or "://" in token or "/" in token:
-        return False
+    # "password Bluefin2024!": only a value that is clearly not a word counts; a capital
+    # letter alone does not make one ("password Outlook asks for").
+    inner_capital = any(c.isupper() for c in token[1:])
     return (
-        any(c.islower() for c in token)
-        and any(c.isupper() for c in token)
-        and any(c.isdigit() for c in token)
-        and any(not c.isalnum() for c in token)
+        has_alpha
+        and (has_digit or has_symbol or (mixed_case and inner_capital))
+        and not _looks_like_word(token)
     )
 
 
+def _is_password_like(token: str) -> bool:
+    """A token that reads as a password wherever it stands near a credential word:
+    letters with digits and with case or symbols mixed (``Bluefin2024``, ``Choir!2023``),
+    or all four classes."""
+    token = token.rstrip(".,;:?)")
+    if not 6 <= len(token) <= 64 or not _is_value(token) or "/" in token:
+        return False
+    lower = any(c.islower() for c in token)
+    upper = any(c.isupper() for c in token)
+    digit = any(c.isdigit() for c in token)
+    symbol = any(not c.isalnum() and c not in "_-." for c in token)
+    if not (lower or upper) or not (digit or symbol):
+        return False
+    return lower + upper + digit + symbol >= 3
+
+
+def _followed_by_host(text: str, end: int) -> bool:
+    """``'app'@'localhost'``, ``user@host``: the token names a user, not a secret."""
+    return text[end : end + 2].lstrip("'\"").startswith("@")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _normalised(text: str) -> tuple[str, list[int] | None]:
+    """``text`` after NFKC, and for each of its characters the index in ``text`` (None
+    when nothing changed)."""
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text, None
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded)
+        origin.extend([i] * len(folded))
+    return "".join(out), origin
+
+
 def find_secrets(text: str) -> list[SecretFinding]:
-    """Find the secrets in ``text``, in order of position, without overlaps."""
+    """Find the secrets in ``text``, in order of position, without overlaps.
+
+    The whole text is scanned, however long: a password pasted under a long log is
+    still found.
+    """
+    norm, origin = _normalised(text)
     found: list[SecretFinding] = []
 
     def add(kind: str, start: int, end: int) -> None:
+        if origin is not None:
+            start, end = origin[start], origin[end - 1] + 1
         if any(f.start < end and start < f.end for f in found):
             return
         found.append(SecretFinding(kind, start, end))
 
-    for m in _PRIVATE_KEY.finditer(text):
+    for m in _PRIVATE_KEY.finditer(norm):
         add("private_key", m.start(), m.end())
+    for m in _JWT.finditer(norm):
+        add("api_token", m.start(), m.end())
+    for m in _AWS_ACCESS_KEY.finditer(norm):
+        add("api_token", m.start(), m.end())
+    if _AWS_CONTEXT.search(norm):
+        for m in _AWS_SECRET.finditer(norm):
+            value = m.group("secret")
+            if any(c.isdigit() for c in value) and value.lower() != value:
+                add("api_token", m.start("secret"), m.end("secret"))
     for pattern in (_AUTH_HEADER, _KEYED_TOKEN, _VENDOR_TOKEN):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(norm):
             group = "secret" if "secret" in pattern.groupindex else 0
             value = m.group(group)
             if pattern is _AUTH_HEADER and not any(c.isdigit() for c in value):
                 continue  # "bearer token authentication ..." is prose, not a token
             add("api_token", m.start(group), m.end(group))
-    for m in _CPANEL_TOKEN.finditer(text):
+    for m in _CPANEL_TOKEN.finditer(norm):
         add("api_token", m.start(), m.end())
 
-    for m in _URL_CREDENTIALS.finditer(text):
-        add("password", m.start("secret"), m.end("secret"))
-    for m in _PASSWORD_DELIMITED.finditer(text):
-        if _is_secretish(m.group("secret"), delimited=True):
-            add("password", m.start("secret"), m.end("secret"))
-    for m in _PASSWORD_BARE.finditer(text):
-        if _is_secretish(m.group("secret"), delimited=False):
-            add("password", m.start("secret"), m.end("secret"))
-    for m in _LOGIN_PAIR.finditer(text):
-        if _is_secretish(m.group("secret"), delimited=True):
-            add("password", m.start("secret"), m.end("secret"))
-    if _CREDENTIAL_CONTEXT.search(text):
-        for m in _TOKEN.finditer(text):
-            if _is_strong_password(m.group(0)):
-                add("password", m.start(), m.end())
+    mentions = [(m.start(), m.end()) for m in _MENTION_ONLY.finditer(norm)]
 
-    for m in _PIN_DIRECT.finditer(text):
+    def mention(start: int) -> bool:
+        return any(s <= start < e for s, e in mentions)
+
+    for m in _URL_CREDENTIALS.finditer(norm):
+        add("password", m.start("secret"), m.end("secret"))
+    for pattern, delimited in ((_PASSWORD_DELIMITED, True), (_PASSWORD_BARE, False)):
+        for m in pattern.finditer(norm):
+            value = m.group("secret")
+            if mention(m.start()) or _followed_by_host(norm, m.end("secret")):
+                continue
+            if _is_secretish(value, delimited=delimited):
+                end = m.start("secret") + len(_strip(value, delimited=delimited))
+                add("password", m.start("secret"), end)
+    for m in _LOGIN_PAIR.finditer(norm):
+        if _is_secretish(m.group("secret"), delimited=True):
+            add("password", m.start("secret"), m.end("secret"))
+    for context in _CREDENTIAL_CONTEXT.finditer(norm):
+        if mention(context.start()):
+            continue
+        window_start = max(0, context.start() - _CONTEXT_BEFORE)
+        window_end = min(len(norm), context.end() + _CONTEXT_AFTER)
+        for m in _TOKEN.finditer(norm, window_start, window_end):
+            token = m.group(0)
+            if _KEY_VALUE.match(token):
+                continue  # "plan=Basic" in a pasted request: a field, not a secret
+            if _is_password_like(token) and not _followed_by_host(norm, m.end()):
+                add("password", m.start(), m.start() + len(token.rstrip(".,;:?)")))
+
+    for m in _PIN_DIRECT.finditer(norm):
         add("support_pin", m.start("secret"), m.end("secret"))
-    for pin in _PIN_WORD.finditer(text):
+    for pin in _PIN_WORD.finditer(norm):
         # "Live chat asks for my Support PIN. I typed 804219 and ...": a PIN-length number
         # close to the word PIN is the PIN.
         window_start = max(0, pin.start() - 60)
-        window = text[window_start : pin.end() + 100]
+        window = norm[window_start : pin.end() + 100]
         for m in _DIGITS.finditer(window):
             if _NOT_A_PIN.search(window[: m.start("secret")]):
                 continue
+            digits = re.sub(r"\D", "", m.group("secret"))
+            if not 4 <= len(digits) <= 8:
+                continue
             add("support_pin", window_start + m.start("secret"), window_start + m.end("secret"))
+
+    for m in _CARD.finditer(norm):
+        digits = re.sub(r"\D", "", m.group("secret"))
+        if not (13 <= len(digits) <= 19 and _luhn(digits) and len(set(digits)) > 2):
+            continue
+        # An order number can pass the Luhn check by chance: a card is written in groups
+        # of four or named as one.
+        nearby = norm[max(0, m.start() - 40) : m.start()]
+        if _CARD_GROUPED.match(m.group("secret")) or _CARD_CONTEXT.search(nearby):
+            add("card_number", m.start("secret"), m.end("secret"))
 
     found.sort(key=lambda f: f.start)
     return found

@@ -76,7 +76,7 @@ def test_unknown_keys_are_reported(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
     assert caught.value.problems == [
-        "'priority.rules[0].phrases': unknown key (expected one of if_also, level, name, patterns, reason)"  # noqa: E501
+        "'priority.rules[0].phrases': unknown key (expected one of articles, if_also, level, name, patterns, reason, unless)"  # noqa: E501
     ]
 
 
@@ -92,10 +92,17 @@ def test_unreadable_and_invalid_yaml_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "level", "phrase"),
     [
-        ("All our client websites are down since 8am", "critical", '"websites are down"'),
-        ("The webmail is completely down for everyone", "critical", '"webmail is completely down"'),
-        ("every order fails at the payment step with a timeout", "high", '"every order fails"'),
-        ("I am locked out of cPanel after too many attempts", "high", '"locked out"'),
+        # Breadth decides (../shared/priority-guide.md), not tone or business value.
+        ("All our client websites are down since 8am", "critical", '"All our client websites"'),
+        ("none of my sites load since the update", "critical", '"none of my sites"'),
+        ("The webmail is down for everyone", "critical", '"webmail is down for everyone"'),
+        ("Three of my clients' sites show a 500 error", "high", '"Three of my clients\' sites"'),
+        ("The server has been slow for all sites since noon", "high", '"The server has been slow"'),
+        ("Our server IP is on a block list and mail bounces", "high", '"block list"'),
+        ("URGENT!!! my biggest client's shop is down", "medium", '"down"'),
+        ("every order fails at the payment step with a timeout", "medium", '"fails"'),
+        ("I am locked out of cPanel after too many attempts", "medium", '"locked out"'),
+        ("Please restore the folder I deleted from one account", "medium", '"deleted"'),
         ("Outlook says 535 authentication failed", "medium", '"failed"'),
         ("How do I add a subdomain for a blog?", "low", None),
     ],
@@ -112,10 +119,11 @@ def test_priority_rules_quote_the_deciding_phrase(
 
 
 def test_highest_level_wins() -> None:
-    level, reason = assess_priority("Outlook shows an error, and now the site is down too")
+    level, reason = assess_priority("Outlook shows an error, and now none of my sites load")
     assert (level, reason) == (
         "critical",
-        'A site or the mail service is completely down. Matched "site is down".',
+        "The whole service is down (the server, all sites or all mail). "
+        'Matched "none of my sites".',
     )
 
 
@@ -128,6 +136,15 @@ def test_highest_level_wins() -> None:
         ("Can you debug my PHP script? It prints nothing", "custom-code"),
         ("Elementor shows a blank editor, can you fix it for us?", "third-party-plugin"),
         ("I'm a client of an agency that hosts our site with you", "end-customer"),
+        # Classes the policy does not spell out: prices, ranking, content, own code.
+        ("Our shop and e-mails were set up by a studio in town", "end-customer"),
+        ("I bought my hosting from a local company, who are you?", "end-customer"),
+        ("What would you charge to build a small site for a client?", "website-design"),
+        ("can you get us on the first page of google", "website-design"),
+        ("Could you update the opening hours on our homepage?", "website-design"),
+        ("please check our cart.php, totals are wrong", "custom-code"),
+        ("My Django app returns 500 on login, what is wrong?", "custom-code"),
+        ("I bought the domain from a registrar, where do I add the TXT record?", None),
         ("How do I change the PHP version of one domain?", None),
         ("My email signature needs our logo, where do I add it in webmail?", None),
     ],
@@ -144,3 +161,35 @@ def test_channel_advice() -> None:
     urgent = recommend_channel("critical", None, 20)
     assert urgent.recommended == "ticket"
     assert urgent.message == f"{policy.channel.ticket_message} {policy.channel.urgent_message}"
+
+
+def test_word_lists_expand_in_any_order_and_unknown_names_are_reported(tmp_path: Path) -> None:
+    policy = load_policy(
+        write_policy(
+            tmp_path,
+            {
+                "words.ZZ_LATER": "{AA_FIRST}s",
+                "words.AA_FIRST": "widget",
+                "priority.rules.0.patterns": [r"\b(?P<cue>all\s+{ZZ_LATER})\s+broke"],
+            },
+        )
+    )
+    assert assess_priority("all widgets broke at once", policy)[0] == policy.priority_rules[0].level
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write_policy(tmp_path, {"priority.rules.0.patterns": ["{NO_SUCH}"]}))
+    assert caught.value.problems[0].startswith(
+        "'priority.rules[0].patterns[0]': expected a name defined under words: ("
+    )
+    assert caught.value.problems[0].endswith("got {NO_SUCH}")
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write_policy(tmp_path, {"words.A": "{B}", "words.B": "{A}"}))
+    assert caught.value.problems == [
+        "'words.A': expected names of other word lists, without a cycle, got '{B}'",
+        "'words.B': expected names of other word lists, without a cycle, got '{A}'",
+    ]
+
+
+def test_unless_keeps_a_rule_from_firing(tmp_path: Path) -> None:
+    # An outage that comes and goes for everyone is a degraded service, not a full outage.
+    assert assess_priority("all my sites are down")[0] == "critical"
+    assert assess_priority("all my sites are down every few minutes, then come back")[0] == "high"

@@ -49,6 +49,37 @@ DISCLOSURES = [
         "private_key",
         "b3BlbnNzaC1rZXktdjEAAAAA",
     ),
+    # Prose: a few words between the word and its value, no delimiter, short words.
+    ("the password for cpanel is: Mx7!pq2Lz", "password", "Mx7!pq2Lz"),
+    ("pass is rosebud42", "password", "rosebud42"),
+    ("pw tulipfield9", "password", "tulipfield9"),
+    ("login details below\nuser: mikeshop\npass: Gr33nHouse!", "password", "Gr33nHouse!"),
+    ("Login details below:\nmikeshop\nGr33nHouse!", "password", "Gr33nHouse!"),
+    ("I changed my password yesterday. It is now Summer2026x ok", "password", "Summer2026x"),
+    # Other languages and fullwidth letters.
+    ("Mein Passwort ist Sonnenblume77", "password", "Sonnenblume77"),
+    ("mi contraseña es Girasol2024", "password", "Girasol2024"),
+    ("mon mot de passe est Tournesol#5", "password", "Tournesol#5"),
+    ("a senha é Girassol123", "password", "Girassol123"),
+    ("mijn wachtwoord is Zonnebloem88", "password", "Zonnebloem88"),
+    ("мой пароль: Podsolnuh2024", "password", "Podsolnuh2024"),
+    ("ｐａｓｓｗｏｒｄ： Ｂｌｕｅ９９ｆｉｓｈ", "password", "Ｂｌｕｅ９９ｆｉｓｈ"),
+    # PINs written in groups; tokens by their shape; card numbers.
+    ("my support PIN is 48 31 27", "support_pin", "48 31 27"),
+    ("PIN: 48.31.27", "support_pin", "48.31.27"),
+    (
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "api_token",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ),
+    ("AWS key AKIAIOSFODNN7EXAMPLE", "api_token", "AKIAIOSFODNN7EXAMPLE"),
+    (
+        "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9P",
+        "api_token",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9P",
+    ),
+    ("card 4539 1488 0343 6467 exp 12/28", "card_number", "4539 1488 0343 6467"),
+    ("x" * 12_000 + " password: Hidden2025!", "password", "Hidden2025!"),
 ]
 
 HARMLESS = [
@@ -65,6 +96,19 @@ HARMLESS = [
     "facebook-domain-verification=k3v9abc",
     "ticket #58302 marked resolved",
     "we get 100 per day, 4,000 rows, since 2019",
+    # Error messages and prose that mention a password without giving one.
+    "SQLSTATE[HY000] [1045] Access denied for user 'shop_wp'@'localhost' (using password: YES)",
+    "Outlook says the password is incorrect",
+    "cPanel: The password strength is too weak. Password strength must be at least 65.",
+    "password: ********",
+    "my password is [redacted]",
+    "Thunderbird keeps asking for the password for imap.example.com",
+    "Error: Password authentication failed for user postgres",
+    "I tried to log in with my password but cPHulk blocked me after 5 attempts",
+    # Numbers that are not secrets.
+    "Order #4111111111111111 was charged twice",
+    "invoice 100234 and reference 5521-889",
+    "my order number is 48213 and my PIN? where is it",
 ]
 
 
@@ -98,3 +142,10 @@ def test_detection_never_fails_and_masking_keeps_the_rest(text: str) -> None:
     assert all(0 <= f.start < f.end <= len(text) for f in findings)
     if not findings:
         assert masked == text
+
+
+def test_a_secret_after_a_long_pasted_log_is_found(repo_kb: Any) -> None:
+    log = "[error] AH01071: Got error 'PHP message: PHP Warning: x' \n" * 600  # ~36,000 chars
+    result = suggest("site broken", f"{log}\nmy cpanel password is Harbour#91x", kb=repo_kb)
+    assert [w.type for w in result.secrets] == ["password"]
+    assert "Harbour#91x" not in json.dumps(result.to_dict())
