@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from kb_builder import schema
+import kb_builder.schema as schema
 from kb_builder.articles import Article
 from kb_builder.markdown_text import Link, links, prose_lines
 from kb_builder.placeholders import PLACEHOLDER

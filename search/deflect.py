@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from kb_text.secrets import SecretFinding, find_secrets, mask_secrets
 from search.deflect_policy import LEVELS, Policy, default_policy
-from search.secrets import SecretFinding, find_secrets, mask_secrets
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

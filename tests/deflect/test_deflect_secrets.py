@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kb_text.secrets import find_secrets, mask_secrets
 from search.deflect import run_batch, suggest
-from search.secrets import find_secrets, mask_secrets
 
 TOKEN = "7QK2MXD9RL0B4VZ1HC6TNWFY3JPE58AX"
 
