@@ -7,9 +7,12 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
+
+if TYPE_CHECKING:
+    from search.knowledge_base import KnowledgeBase
 
 __all__ = ["main"]
 
@@ -202,7 +205,7 @@ def search_command(
         click.echo(f"    {hit.summary}")
 
 
-def _open_kb(index_dir: Path) -> Any:
+def _open_kb(index_dir: Path) -> KnowledgeBase:
     import search
 
     try:
@@ -225,11 +228,12 @@ def suggest_command(
     subject: str, body: str, as_json: bool, batch: TextIO | None, index_dir: Path
 ) -> None:
     """Suggest articles for a ticket and apply the support policy to it."""
-    from search.deflect import run_batch, suggest
+    from search.batch import run_suggest_batch
+    from search.deflect import suggest
 
     kb = _open_kb(index_dir)
     if batch is not None:
-        errors = run_batch(batch, sys.stdout, kb)
+        errors = run_suggest_batch(batch, sys.stdout, kb)
         if errors:
             sys.exit(1)
         return
