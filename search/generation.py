@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +27,11 @@ from whoosh.matching import FilterMatcher  # type: ignore[import-untyped]
 import search.ranking as ranking
 from search.analysis import load_stop_words, load_synonyms, words
 from search.indexing import catalog, read_vocabulary
+from search.ranking import Postings
 from search.results import SearchResults
 from search.spelling import SpellChecker
 
-__all__ = ["TERM_CACHE_SIZE", "Generation", "Postings"]
+__all__ = ["TERM_CACHE_SIZE", "Generation"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,18 +39,6 @@ logger = logging.getLogger(__name__)
 TERM_CACHE_SIZE = 100_000
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
-
-
-@dataclass(frozen=True)
-class Postings:
-    ids: np.ndarray
-    """Live document numbers containing the term."""
-    tf_factor: np.ndarray
-    """BM25's saturated, length-normalized term frequency for each of them."""
-
-    @property
-    def df(self) -> int:
-        return int(self.ids.size)
 
 
 class Generation:

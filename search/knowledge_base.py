@@ -247,7 +247,7 @@ class KnowledgeBase:
             return cached
         did_you_mean = self._correct(gen, plan)
         terms = self._select_terms(gen, plan)
-        scores = ranking.score(gen, terms)
+        scores = ranking.score(terms, gen.postings, gen.boosts)
         facets: dict[str, int] = {}
         hits: list[Hit] = []
         best = float(scores.max()) if scores.size else 0.0

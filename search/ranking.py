@@ -9,13 +9,10 @@ Python matchers (38 ms at 2,000 articles; see ``bench/search_speed.py``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from search.generation import Generation
 
 __all__ = ["IDF_FLOOR", "K1", "B", "idf", "length_norm", "score", "tf_factor", "top_k"]
 
@@ -26,6 +23,20 @@ B = 0.75
 #: all common ("contact support") would be ranked by chance; with a floor, where the
 #: common words appear (title, keywords) still counts a little.
 IDF_FLOOR = 0.2
+
+
+@dataclass(frozen=True)
+class Postings:
+    """A term's posting list, ready to score."""
+
+    ids: np.ndarray
+    """Live document numbers containing the term."""
+    tf_factor: np.ndarray
+    """BM25's saturated, length-normalized term frequency for each of them."""
+
+    @property
+    def df(self) -> int:
+        return int(self.ids.size)
 
 
 def length_norm(lengths: np.ndarray, average: float) -> np.ndarray:
@@ -43,14 +54,19 @@ def idf(df: int, doc_count: int) -> float:
     return max(IDF_FLOOR, math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5)))
 
 
-def score(gen: Generation, terms: Iterable[tuple[str, float]]) -> np.ndarray:
-    """Every document's score for the weighted ``terms``, times its boost."""
-    scores = np.zeros(gen.maxdoc, dtype=np.float32)
+def score(
+    terms: Iterable[tuple[str, float]],
+    postings: Callable[[str], Postings],
+    boosts: np.ndarray,
+) -> np.ndarray:
+    """Every document's score for the weighted ``terms``, times its boost (one entry per
+    document number; ``postings`` is :meth:`search.generation.Generation.postings`)."""
+    scores = np.zeros(boosts.size, dtype=np.float32)
     for term, weight in terms:
-        postings = gen.postings(term)
-        if postings.df:
-            scores[postings.ids] += weight * postings.tf_factor
-    scores *= gen.boosts
+        p = postings(term)
+        if p.df:
+            scores[p.ids] += weight * p.tf_factor
+    scores *= boosts
     return scores
 
 

@@ -35,7 +35,7 @@ def related_paths(gen: Generation, path: str, *, limit: int = 5) -> list[str]:
         if df > 1:
             weighted.append((term, float(weight) * gen.idf(df)))
     weighted.sort(key=lambda tw: -tw[1])
-    scores = ranking.score(gen, weighted[:RELATED_QUERY_TERMS])
+    scores = ranking.score(weighted[:RELATED_QUERY_TERMS], gen.postings, gen.boosts)
     scores[docnum] = 0.0
     for d in out:
         scores[gen.path_to_doc[d]] = 0.0
