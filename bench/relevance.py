@@ -50,7 +50,7 @@ MATERIAL_SEPARATOR = r'[\s\-,:!=\[\]()"/]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;
 
 def load_documents(docs_dir: Path, config_file: Path) -> list[Document]:
     """The published articles of ``docs_dir``, as the kb plugin gives them to search."""
-    from kb_builder.articles import load_articles, to_documents
+    from kb_builder.core.articles import load_articles, to_documents
 
     config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
     return to_documents(load_articles(docs_dir), config.get("extra") or {})

@@ -76,7 +76,7 @@ def build(articles: int, workdir: Path) -> Path:
     else:
         import yaml
 
-        from kb_builder.articles import load_articles, to_documents
+        from kb_builder.core.articles import load_articles, to_documents
 
         extra = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8")).get("extra", {})
         documents = to_documents(load_articles(REPO / "docs"), extra)

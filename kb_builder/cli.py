@@ -105,7 +105,7 @@ def build(config_file: Path, strict: bool, site_dir: str | None, verbose: bool) 
 def check(config_file: Path, paths: tuple[Path, ...], strict: bool, fmt: str, drafts: bool) -> None:
     """Check articles without building: every problem, with file and line."""
     from kb_builder.building import check_site
-    from kb_builder.problems import Severity, format_github, format_text
+    from kb_builder.core.problems import Severity, format_github, format_text
 
     config = _load(config_file)
     problems = check_site(config, paths, include_drafts=drafts)

@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb_builder import listings
-from kb_builder.articles import Article
-from kb_builder.site import Site
+import kb_builder.listings as listings
+from kb_builder.core.articles import Article
+from kb_builder.core.site import Site
 
 __all__ = [
     "Popularity",

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb_builder.articles import load_articles
-from kb_builder.markdown_text import plain_text
+from kb_builder.core.articles import load_articles
+from kb_builder.core.markdown_text import plain_text
 from tests.conftest import REPO
 
 PLAN_CANDIDATES = [

@@ -148,8 +148,8 @@ def test_the_html_report_renders_its_charts_without_any_request(
 
 
 def test_gap_stubs_are_drafts_that_pass_the_checks(seeded: str, tmp_path: Path) -> None:
-    from kb_builder.articles import load_articles
-    from kb_builder.checks import CheckOptions, check_articles
+    from kb_builder.core.articles import load_articles
+    from kb_builder.core.checks import CheckOptions, check_articles
 
     report = build_report(seeded, today=TODAY)
     docs = tmp_path / "docs"

@@ -46,7 +46,7 @@ SETS: dict[str, tuple[Path | None, float, float]] = {
 
 @pytest.fixture(scope="module")
 def real_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    from kb_builder.articles import load_articles, to_documents
+    from kb_builder.core.articles import load_articles, to_documents
 
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8")) or {}
     documents = to_documents(load_articles(REPO / "docs"), config.get("extra") or {})
