@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import re
 import sys
 import tempfile
@@ -39,7 +40,8 @@ import search  # noqa: E402
 from search.documents import Document  # noqa: E402
 from search.evaluation import Scores, evaluate, load_labelled, query_text  # noqa: E402
 
-DEV_DIR = Path("/work/shared/dev")
+DEV_DIR = Path(os.environ.get("KB_DEV_DIR") or REPO.parent / "shared" / "dev")
+"""The shared development set: ``$KB_DEV_DIR``, or ``shared/dev`` beside the repository."""
 QUERIES = DEV_DIR / "queries.jsonl"
 TICKETS = DEV_DIR / "tickets.jsonl"
 #: Queries written without looking at the articles' keywords (tests/search/data).

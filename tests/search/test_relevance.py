@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 
 def _dev_dir() -> Path | None:
     """The shared development set: $KB_DEV_DIR, or shared/dev beside the repository."""
-    candidates = [os.environ.get("KB_DEV_DIR"), REPO.parent / "shared" / "dev", "/work/shared/dev"]
+    candidates = [os.environ.get("KB_DEV_DIR"), REPO.parent / "shared" / "dev"]
     for c in candidates:
         if c and (Path(c) / "queries.jsonl").is_file():
             return Path(c)
