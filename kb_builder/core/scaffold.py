@@ -9,7 +9,8 @@ from pathlib import Path
 
 __all__ = ["ArticleExists", "new_article", "slugify"]
 
-TEMPLATE = Path(__file__).parent / "templates" / "article.md"
+TEMPLATE = Path(__file__).parent.parent / "templates" / "article.md"
+"""kb_builder/templates/article.md: the package data ``kb new`` starts from."""
 
 
 class ArticleExists(FileExistsError):
