@@ -98,7 +98,9 @@ def _timed(label: str, args: list[str], cwd: Path, site: Path) -> Run:
     return Run(label, seconds, usage.ru_maxrss / 1024, _size_mb(site))
 
 
-def bench_size(n: int, workdir: Path, *, full_nav_max: int) -> tuple[list[Run], list[str]]:
+def bench_size(
+    n: int, workdir: Path, *, full_nav_max: int
+) -> tuple[list[Run], list[str], list[str]]:
     root = workdir / f"n{n}"
     docs = root / "docs"
     write_synthetic_docs(docs, n, seed=n)

@@ -1,19 +1,27 @@
-"""Relevance of our search next to Material's own engine and plain BM25, same site, same queries.
+"""Relevance and policy figures of our search and ticket deflection next to Material's own
+engine and plain BM25: same site, same queries, one run.
 
-    .venv/bin/python bench/relevance.py [--misses] [--skip-mkdocs]
+    .venv/bin/python bench/relevance.py [--misses] [--skip-mkdocs] [--sets NAME,...]
 
 Builds the real ``docs/`` (a full MkDocs build into a temporary directory, to get
 Material's ``search/search_index.json``), indexes the same articles with our search, and
-prints hit@1, hit@3 and MRR@10 of three engines on the development sets:
+prints, for every labelled set:
 
-- **ours**: ``search.KnowledgeBase.query`` (tickets: also ``query_ticket``);
-- **lunr**: Material's engine (the ``lunr`` Python port) over ``search_index.json`` with
-  Material's field boosts (title 1000, tags 1000000) and separator; one document per page
-  section, as in the browser, ranked by the page's best section;
-- **bm25s**: plain BM25 (``bm25s``, English stop words, no stemming) over each page's
-  title + text.
+- hit@1, hit@3, MRR@10 and empty answers of
+  - **ours**: ``KnowledgeBase.query`` (queries), and for tickets ``suggest()``, what the
+    widget and ``POST /api/suggest`` show;
+  - **lunr**: Material's engine (the ``lunr`` Python port) over ``search_index.json`` with
+    Material's field boosts (title 1000, tags 1000000) and separator; one document per
+    page section, as in the browser, ranked by the page's best section;
+  - **bm25s**: plain BM25 (``bm25s``, English stop words, no stemming) over each page's
+    title + text;
+- for tickets, how ``suggest()`` applies the policy: priority exact and acceptable (next
+  to always answering "medium"), scope precision and recall, secret recall and
+  false-alarm rate, and in-scope tickets left with no article.
 
-Tickets are searched as ``subject + "\\n" + body`` by every engine.
+The sets: the shared dev set (tuned on), ``bench/data``'s blind set (its tuning half, and
+its untouched half that nobody read), and the earlier held-out queries. Tickets are
+searched as ``subject + "\\n" + body`` by lunr and bm25s.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import re
 import sys
 import tempfile
@@ -36,21 +45,41 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import search  # noqa: E402
+from search.deflect import suggest  # noqa: E402
 from search.documents import Document  # noqa: E402
-from search.evaluation import Scores, evaluate, load_labelled, query_text  # noqa: E402
+from search.evaluation import (  # noqa: E402
+    PolicyScores,
+    Scores,
+    evaluate,
+    evaluate_policy,
+    load_labelled,
+    query_text,
+)
 
-DEV_DIR = Path("/work/shared/dev")
+DEV_DIR = Path(os.environ.get("KB_DEV_DIR") or REPO.parent / "shared" / "dev")
+"""The shared development set: ``$KB_DEV_DIR``, or ``shared/dev`` beside the repository."""
 QUERIES = DEV_DIR / "queries.jsonl"
 TICKETS = DEV_DIR / "tickets.jsonl"
 #: Queries written without looking at the articles' keywords (tests/search/data).
 HELDOUT = REPO / "tests" / "search" / "data" / "heldout_queries.jsonl"
+BLIND = REPO / "bench" / "data"
+#: name -> labelled file. "holdout-*" is the blind set's untouched half.
+SETS: dict[str, Path] = {
+    "dev queries": QUERIES,
+    "dev tickets": TICKETS,
+    "tune queries": BLIND / "tune-queries.jsonl",
+    "tune tickets": BLIND / "tune-tickets.jsonl",
+    "holdout queries": BLIND / "holdout-queries.jsonl",
+    "holdout tickets": BLIND / "holdout-tickets.jsonl",
+    "held-out queries (2nd session)": HELDOUT,
+}
 # Material's default search separator (material/plugins/search/config.py).
 MATERIAL_SEPARATOR = r'[\s\-,:!=\[\]()"/]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;'
 
 
 def load_documents(docs_dir: Path, config_file: Path) -> list[Document]:
     """The published articles of ``docs_dir``, as the kb plugin gives them to search."""
-    from kb_builder.articles import load_articles, to_documents
+    from kb_builder.core.articles import load_articles, to_documents
 
     config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
     return to_documents(load_articles(docs_dir), config.get("extra") or {})
@@ -105,11 +134,14 @@ class Ours(Engine):
         return self.kb.query(text, limit=limit).paths
 
 
-class OursTicket(Ours):
-    name = "ours (query_ticket)"
+class OursSuggest(Ours):
+    """What a customer typing a ticket sees: ``suggest()``'s articles."""
+
+    name = "ours (suggest)"
 
     def search_row(self, row: Mapping[str, Any], limit: int = 10) -> list[str]:
-        return self.kb.query_ticket(row.get("subject", ""), row.get("body", ""), limit=limit).paths
+        found = suggest(row.get("subject", ""), row.get("body", ""), kb=self.kb)
+        return [a.path for a in found.articles][:limit]
 
 
 def _page_url_to_path(documents: Sequence[Document]) -> dict[str, str]:
@@ -201,7 +233,7 @@ class BM25(Engine):
 
 
 def _row_search(engine: Engine) -> Callable[[Mapping[str, Any]], list[str]]:
-    if isinstance(engine, OursTicket):
+    if isinstance(engine, OursSuggest):
         return lambda row: (
             engine.search_row(row) if "subject" in row else engine.search(query_text(row))
         )
@@ -210,9 +242,34 @@ def _row_search(engine: Engine) -> Callable[[Mapping[str, Any]], list[str]]:
 
 def _print_table(title: str, results: dict[str, Scores]) -> None:
     print(f"\n{title}")
-    print(f"{'engine':<22} {'hit@1':>6} {'hit@3':>6} {'MRR':>6}")
+    print(f"{'engine':<22} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'empty':>6}")
     for name, s in results.items():
-        print(f"{name:<22} {s.hit1:>6.3f} {s.hit3:>6.3f} {s.mrr:>6.3f}")
+        empty = sum(1 for j in s.judged if not j.got)
+        print(f"{name:<22} {s.hit1:>6.3f} {s.hit3:>6.3f} {s.mrr:>6.3f} {empty:>6}")
+
+
+def _print_policy(rows: Sequence[Mapping[str, Any]], scores: PolicyScores) -> None:
+    constant = sum(1 for r in rows if r["priority"] == "medium") / max(len(rows), 1)
+    acceptable = sum(1 for r in rows if "medium" in r.get("priority_acceptable", [])) / max(
+        len(rows), 1
+    )
+    f = scores.figures()
+    print(
+        f"{'policy (suggest)':<22} priority exact {f['priority exact']:.3f} "
+        f"acceptable {f['priority acceptable']:.3f} "
+        f"(always 'medium': {constant:.3f} / {acceptable:.3f})"
+    )
+    print(
+        f"{'':<22} scope precision {f['scope precision']:.3f} recall {f['scope recall']:.3f} "
+        f"({scores.scope_correct} of {scores.scope_expected} found, "
+        f"{scores.scope_flagged - scores.scope_correct} false)"
+    )
+    print(
+        f"{'':<22} secrets recall {f['secret recall']:.3f} ({scores.secret_found}/"
+        f"{scores.with_secret}), false alarms {f['secret false alarms']:.3f} "
+        f"({scores.false_alarms}/{scores.without_secret}); "
+        f"in-scope tickets with no article: {scores.empty_in_scope}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -231,7 +288,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="index the articles without their 'keywords' front matter (a held-out check: "
         "many dev queries are written into the keywords verbatim)",
     )
+    parser.add_argument(
+        "--sets",
+        type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
+        default=list(SETS),
+        help=f"comma-separated, of: {', '.join(SETS)}",
+    )
     args = parser.parse_args(argv)
+    unknown = [x for x in args.sets if x not in SETS]
+    if unknown:
+        parser.error(f"unknown set(s) {unknown}: expected some of {', '.join(SETS)}")
 
     documents = load_documents(args.docs, args.config)
     if args.without_keywords:
@@ -244,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         search.build_index(documents, workdir / "index")
         kb = search.open_index(workdir / "index")
         print(f"our index built in {time.perf_counter() - started:.2f} s")
-        engines: list[Engine] = [Ours(kb), OursTicket(kb)]
+        engines: list[Engine] = [Ours(kb), OursSuggest(kb)]
         if not args.skip_mkdocs:
             started = time.perf_counter()
             index_file = build_site(args.config, workdir)
@@ -252,20 +318,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             engines.append(Lunr(index_file, documents))
         engines.append(BM25(documents))
 
-        for label, path in (
-            ("queries", QUERIES),
-            ("tickets", TICKETS),
-            ("held-out queries", HELDOUT),
-        ):
+        for label in args.sets:
+            path = SETS[label]
             rows = load_labelled(path)
+            tickets = "subject" in rows[0]
             results: dict[str, Scores] = {}
             for engine in engines:
-                if isinstance(engine, OursTicket) and label != "tickets":
+                if isinstance(engine, OursSuggest) != tickets and isinstance(engine, Ours):
                     continue
                 results[engine.name] = evaluate(rows, _row_search(engine))
-            _print_table(f"{label} ({len(rows)}, {path})", results)
-            if args.misses:
-                for j in results["ours"].misses():
+            _print_table(f"{label} ({len(rows)}, {path.relative_to(REPO.parent)})", results)
+            if tickets:
+                _print_policy(rows, evaluate_policy(rows, lambda s, b: suggest(s, b, kb=kb)))
+            if args.misses and "holdout" not in label:
+                ours = results["ours (suggest)" if tickets else "ours"]
+                for j in ours.misses():
                     print(
                         f"  miss {j.id}: rank {j.rank} want {j.expected[0]} got {list(j.got[:3])}"
                     )

@@ -71,7 +71,7 @@ import yaml  # noqa: E402
 from bench.search_speed import make_queries  # noqa: E402
 from bench.suggest_speed import free_port, tickets  # noqa: E402
 from bench.synth import SECTIONS, synthetic_articles, synthetic_documents  # noqa: E402
-from kb_api.storage.store import EVENT_TYPES  # noqa: E402  (the API's own list)
+from kb_feedback.storage.store import EVENT_TYPES  # noqa: E402  (the API's own list)
 
 #: One cycle of the mix: 20 requests, in this order (shares of 40/20/20/10/10 %).
 MIX_CYCLE = (

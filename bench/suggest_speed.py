@@ -37,6 +37,7 @@ import httpx  # noqa: E402
 
 import search  # noqa: E402
 from search.deflect import suggest  # noqa: E402
+from search.documents import Document  # noqa: E402
 
 TICKETS = Path(os.environ.get("KB_DEV_TICKETS", REPO.parent / "shared" / "dev" / "tickets.jsonl"))
 
@@ -69,6 +70,7 @@ def timed(fn: Callable[[str, str], object], texts: Sequence[tuple[str, str]]) ->
 
 def build(articles: int, workdir: Path) -> Path:
     index_dir = workdir / "index"
+    documents: list[Document]
     if articles:
         from bench.synth import synthetic_documents
 
@@ -76,7 +78,7 @@ def build(articles: int, workdir: Path) -> Path:
     else:
         import yaml
 
-        from kb_builder.articles import load_articles, to_documents
+        from kb_builder.core.articles import load_articles, to_documents
 
         extra = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8")).get("extra", {})
         documents = to_documents(load_articles(REPO / "docs"), extra)

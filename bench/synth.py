@@ -24,6 +24,10 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from search.documents import Document
 
 __all__ = [
     "SECTIONS",
@@ -321,7 +325,7 @@ def _long_tail(rng: random.Random) -> list[str]:
     Real articles have a long tail of rare words; without it every query term would be
     in a seventh of the corpus and the benchmark would measure an unrealistic worst case.
     """
-    words = set()
+    words: set[str] = set()
     while len(words) < LONG_TAIL_WORDS:
         words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
     return sorted(words)
@@ -496,14 +500,14 @@ def write_synthetic_docs(dest_docs_dir: str | Path, n: int, seed: int = 0) -> li
     return written
 
 
-def synthetic_documents(n: int, seed: int = 0) -> list[object]:
+def synthetic_documents(n: int, seed: int = 0) -> list[Document]:
     """The same articles as :func:`write_synthetic_docs`, as ``search.Document`` objects
     (Markdown stripped the simple way: no files, no MkDocs)."""
     import re
 
     from search.documents import Document
 
-    docs: list[object] = []
+    docs: list[Document] = []
     for a in synthetic_articles(n, seed):
         text = re.sub(r"[*`#!]|^\s*\d+\.\s|^- |\"", " ", a.markdown_body, flags=re.MULTILINE)
         headings = tuple(h[3:] for h in a.markdown_body.splitlines() if h.startswith("## "))

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from kb_api.errors import ApiError, error_body
     from kb_api.serve import serve_main
 
-# FastAPI is imported only when the app is asked for: `kb build` reads view counts through
-# kb_api.storage and must not pay for (or depend on) the web stack.
+# FastAPI is imported only when the app is asked for: `kb api`'s option parsing and
+# `kb purge` read Settings alone and must not pay for the web stack.
 _LAZY = {
     "create_app": "kb_api.app",
     "ApiError": "kb_api.errors",

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kb_builder.articles import DEFAULT_SECTIONS
-from kb_builder.problems import Problem
-from kb_builder.site import Site
+from kb_builder.core.articles import DEFAULT_SECTIONS
+from kb_builder.core.problems import Problem
+from kb_builder.core.site import Site
 
 __all__ = ["BuildFailed", "build_site", "check_site", "load_site"]
 

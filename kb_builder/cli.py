@@ -7,9 +7,12 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
+
+if TYPE_CHECKING:
+    from search.knowledge_base import KnowledgeBase
 
 __all__ = ["main"]
 
@@ -102,7 +105,7 @@ def build(config_file: Path, strict: bool, site_dir: str | None, verbose: bool) 
 def check(config_file: Path, paths: tuple[Path, ...], strict: bool, fmt: str, drafts: bool) -> None:
     """Check articles without building: every problem, with file and line."""
     from kb_builder.building import check_site
-    from kb_builder.problems import Severity, format_github, format_text
+    from kb_builder.core.problems import Severity, format_github, format_text
 
     config = _load(config_file)
     problems = check_site(config, paths, include_drafts=drafts)
@@ -123,7 +126,7 @@ def check(config_file: Path, paths: tuple[Path, ...], strict: bool, fmt: str, dr
 @click.option("--summary", default="", help="One or two sentences for listings.")
 def new(config_file: Path, title: str, section: str, name: str | None, summary: str) -> None:
     """Write a new article from the template (never overwrites)."""
-    from kb_builder.scaffold import ArticleExists, new_article
+    from kb_builder.core.scaffold import ArticleExists, new_article
 
     config = _load(config_file)
     sections = config.plugins["kb"].config.sections if "kb" in config.plugins else []
@@ -202,7 +205,7 @@ def search_command(
         click.echo(f"    {hit.summary}")
 
 
-def _open_kb(index_dir: Path) -> Any:
+def _open_kb(index_dir: Path) -> KnowledgeBase:
     import search
 
     try:
@@ -225,11 +228,12 @@ def suggest_command(
     subject: str, body: str, as_json: bool, batch: TextIO | None, index_dir: Path
 ) -> None:
     """Suggest articles for a ticket and apply the support policy to it."""
-    from search.deflect import run_batch, suggest
+    from search.batch import run_suggest_batch
+    from search.deflect import suggest
 
     kb = _open_kb(index_dir)
     if batch is not None:
-        errors = run_batch(batch, sys.stdout, kb)
+        errors = run_suggest_batch(batch, sys.stdout, kb)
         if errors:
             sys.exit(1)
         return
@@ -340,18 +344,19 @@ def report_command(
     index_dir: Path,
 ) -> None:
     """Deflection funnel, top and least helpful articles, and content gaps."""
-    from kb_api.report import build_report, write_gap_stubs
-    from kb_api.storage import StorageError
     from kb_builder.building import load_site
+    from kb_builder.core.gaps import write_gap_stubs
+    from kb_feedback.report import build_report, render_html, render_text
+    from kb_feedback.storage import StorageError
 
     config = _load(config_file)
     site = load_site(config)
     titles = {a.rel_path: a.title for a in site.articles}
     try:
         report = build_report(_database_url(database_url), days=days, limit=limit, titles=titles)
-        click.echo(report.to_json() if as_json else report.to_text())
+        click.echo(report.to_json() if as_json else render_text(report))
         if html_file is not None:
-            html_file.write_text(report.to_html(), encoding="utf-8")
+            html_file.write_text(render_html(report), encoding="utf-8")
             click.echo(f"Wrote {html_file}", err=True)
     except StorageError as e:
         raise click.ClickException(str(e)) from e
@@ -378,7 +383,7 @@ def report_command(
 def purge_command(database_url: str | None, older_than_days: int | None, as_json: bool) -> None:
     """Apply the retention policy now: delete old events, queries and comments."""
     from kb_api import Settings
-    from kb_api.storage import StorageError, purge
+    from kb_feedback.storage import StorageError, purge
 
     days = older_than_days if older_than_days is not None else Settings.from_env().retention_days
     try:

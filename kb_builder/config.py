@@ -9,7 +9,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from kb_builder.articles import DEFAULT_SECTIONS
+from kb_builder.core.articles import DEFAULT_SECTIONS
 
 __all__ = ["KnowledgeBaseConfig"]
 

@@ -46,7 +46,7 @@ class DocumentSource:
     extra: dict[str, Any]
 
     def __call__(self) -> list[Document]:
-        from kb_builder.site import Site
+        from kb_builder.core.site import Site
 
         return Site.load(self.docs_dir, sections=self.sections, extra=self.extra).documents()
 

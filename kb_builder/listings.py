@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from mkdocs.utils import get_relative_url
 
-from kb_builder.articles import Article
+from kb_builder.core.articles import Article
 
 __all__ = ["Entry", "entry_list", "related_block", "section_sidebar", "sections_grid"]
 

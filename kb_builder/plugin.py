@@ -14,12 +14,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from kb_builder import listings, output, popular, preview
-from kb_builder.articles import Article
 from kb_builder.config import KnowledgeBaseConfig
+from kb_builder.core.articles import Article
+from kb_builder.core.placeholders import fill
+from kb_builder.core.problems import Severity
+from kb_builder.core.site import Site
 from kb_builder.indexing import DocumentSource, StagedIndex, index_write_error
-from kb_builder.placeholders import fill
-from kb_builder.problems import Severity
-from kb_builder.site import Site
 
 __all__ = ["KnowledgeBasePlugin"]
 

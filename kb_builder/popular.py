@@ -8,7 +8,7 @@ Both are computed at build time, so the published site stays static:
   file's last git commit, else its modification time.
 
 Read the data once per build with :func:`load_popularity`, then render each page's
-blocks with :func:`popular_blocks`. The database is read through :mod:`kb_api.storage`
+blocks with :func:`popular_blocks`. The database is read through :mod:`kb_feedback.storage`
 alone (imported only when a database is configured); nothing here imports FastAPI.
 """
 
@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb_builder import listings
-from kb_builder.articles import Article
-from kb_builder.site import Site
+import kb_builder.listings as listings
+from kb_builder.core.articles import Article
+from kb_builder.core.site import Site
 
 __all__ = [
     "Popularity",
@@ -74,7 +74,7 @@ def read_view_totals(database_url: str, *, since: dt.date | None = None) -> dict
     database cannot be read. Never creates or migrates a database."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kb_api.storage import FeedbackStore, StorageError, make_engine
+    from kb_feedback.storage import FeedbackStore, StorageError, make_engine
 
     try:
         store = FeedbackStore(make_engine(database_url, create=False, connect_timeout=3))

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import search
+from kb_builder.core.site import Site
 from kb_builder.indexing import index_write_problem
-from kb_builder.site import Site
 from search.documents import Document
 
 __all__ = ["ListingSignature", "PreviewIndex", "pages_to_refresh"]

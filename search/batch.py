@@ -1,25 +1,58 @@
-"""Library side of ``kb search``: one query or a batch, as JSON-ready dicts.
+"""JSON Lines in, JSON Lines out: ``kb search --batch`` and ``kb suggest --batch``.
 
-The CLI parses options and prints; everything else is here, so it can be tested
-without a terminal::
+One runner (:func:`run_lines`) reads the lines, skips blank ones, writes one JSON line
+per input line in order, logs and counts the lines that were not valid input. Each
+command supplies only how to answer one line::
 
     kb = search.open_index(index_dir)
-    search_dict(kb, "autossl faild", section=None, limit=10)
-    run_batch(sys.stdin, sys.stdout, kb)       # kb search --json --batch -
+    run_batch(sys.stdin, sys.stdout, kb)            # kb search --json --batch -
+    run_suggest_batch(sys.stdin, sys.stdout, kb)    # kb suggest --batch -
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable
+from typing import IO, TYPE_CHECKING, Any
 
-from search.knowledge_base import KnowledgeBase
+if TYPE_CHECKING:
+    from search.deflect.policy import Policy
+    from search.knowledge_base import KnowledgeBase
 
-__all__ = ["batch_line", "run_batch", "search_dict"]
+__all__ = [
+    "batch_line",
+    "run_batch",
+    "run_lines",
+    "run_suggest_batch",
+    "search_dict",
+    "suggest_line",
+]
 
 logger = logging.getLogger(__name__)
+
+
+def run_lines(
+    lines_in: Iterable[str], out: IO[str], answer: Callable[[int, str], dict[str, Any]]
+) -> int:
+    """Write ``answer(line_number, line)`` as one JSON line for each non-blank input line.
+
+    An answer with an ``"error"`` key is logged and counted; returns how many there were.
+    """
+    errors = 0
+    for number, line in enumerate(lines_in, start=1):
+        if not line.strip():
+            continue
+        result = answer(number, line)
+        if "error" in result:
+            errors += 1
+            logger.warning("batch line %d: %s", number, result["error"])
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    out.flush()
+    return errors
+
+
+# -- kb search --batch ---------------------------------------------------------------
 
 
 def search_dict(
@@ -40,13 +73,13 @@ def batch_line(
     try:
         item = json.loads(line)
     except ValueError as e:
-        return _error(None, f"expected a JSON object, got invalid JSON: {e}")
+        return _search_error(None, f"expected a JSON object, got invalid JSON: {e}")
     if not isinstance(item, dict):
-        return _error(None, f"expected a JSON object, got {type(item).__name__}")
+        return _search_error(None, f"expected a JSON object, got {type(item).__name__}")
     ident = item.get("id")
     text = item.get("query")
     if not isinstance(text, str):
-        return _error(ident, f"'query': expected a string, got {json.dumps(text)}")
+        return _search_error(ident, f"'query': expected a string, got {json.dumps(text)}")
     results = kb.query(text, limit=limit, section=section)
     return {
         "id": ident,
@@ -56,13 +89,13 @@ def batch_line(
     }
 
 
-def _error(ident: Any, message: str) -> dict[str, Any]:
+def _search_error(ident: Any, message: str) -> dict[str, Any]:
     return {"id": ident, "query": None, "did_you_mean": None, "results": [], "error": message}
 
 
 def run_batch(
     lines_in: Iterable[str],
-    out: TextIO,
+    out: IO[str],
     kb: KnowledgeBase,
     *,
     limit: int = 10,
@@ -73,14 +106,47 @@ def run_batch(
 
     Returns the number of lines that were not valid queries (written with ``"error"``).
     """
-    errors = 0
-    for number, line in enumerate(lines_in, start=1):
-        if not line.strip():
-            continue
-        result = batch_line(kb, line, limit=limit, section=section)
-        if "error" in result:
-            errors += 1
-            logger.warning("batch line %d: %s", number, result["error"])
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-    out.flush()
-    return errors
+    return run_lines(
+        lines_in, out, lambda _number, line: batch_line(kb, line, limit=limit, section=section)
+    )
+
+
+# -- kb suggest --batch --------------------------------------------------------------
+
+
+def suggest_line(
+    kb: KnowledgeBase | None, number: int, line: str, *, policy: Policy | None = None
+) -> dict[str, Any]:
+    """The output object for input line ``number``, ``{"id", "subject", "body"}``: the
+    suggestion's JSON with the ticket's ``id`` first, or ``{"id": ..., "error": "..."}``."""
+    from search.deflect.suggest import suggest
+
+    ticket_id: Any = None
+    try:
+        ticket = json.loads(line)
+        if not isinstance(ticket, dict):
+            raise ValueError("expected a JSON object")
+        ticket_id = ticket.get("id")
+        subject, body = ticket.get("subject"), ticket.get("body")
+        if not isinstance(subject, str) or not isinstance(body, str):
+            raise ValueError("expected string fields 'subject' and 'body'")
+    except ValueError as e:
+        problem = f"not valid JSON: {e.msg}" if isinstance(e, json.JSONDecodeError) else str(e)
+        return {"id": ticket_id, "error": f"line {number}: {problem}"}
+    return {"id": ticket_id, **suggest(subject, body, kb=kb, policy=policy).to_dict()}
+
+
+def run_suggest_batch(
+    lines: Iterable[str],
+    out: IO[str],
+    kb: KnowledgeBase | None = None,
+    *,
+    policy: Policy | None = None,
+) -> int:
+    """Deflect JSON Lines tickets ``{"id", "subject", "body"}``, writing one line per input.
+
+    Output lines are in input order: the suggestion's JSON with the ticket's ``id`` first,
+    or ``{"id": ..., "error": "..."}`` for a line that is not a valid ticket. Blank lines
+    are skipped. Returns the number of lines that had an error.
+    """
+    return run_lines(lines, out, lambda number, line: suggest_line(kb, number, line, policy=policy))

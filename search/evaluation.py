@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Judged", "Scores", "evaluate", "load_labelled", "query_text"]
+__all__ = [
+    "Judged",
+    "PolicyScores",
+    "Scores",
+    "evaluate",
+    "evaluate_policy",
+    "load_labelled",
+    "query_text",
+]
 
 #: Ranks below this do not count for MRR.
 MRR_CUTOFF = 10
@@ -106,4 +114,73 @@ def evaluate(
                 rank=rank,
             )
         )
+    return scores
+
+
+@dataclass
+class PolicyScores:
+    """How deflection applies the support policy to labelled tickets: priority, scope and
+    secret warnings, next to the labels (``priority``, ``priority_acceptable``,
+    ``out_of_scope``, ``secret_types``)."""
+
+    tickets: int = 0
+    priority_exact: int = 0
+    priority_acceptable: int = 0
+    scope_flagged: int = 0
+    scope_correct: int = 0
+    """Flagged out of scope, and labelled so."""
+    scope_expected: int = 0
+    with_secret: int = 0
+    secret_found: int = 0
+    """Tickets with a secret on which a warning was shown."""
+    without_secret: int = 0
+    false_alarms: int = 0
+    empty_in_scope: int = 0
+    """In-scope tickets that got no article at all."""
+
+    @staticmethod
+    def _share(good: int, total: int) -> float:
+        return good / total if total else 1.0
+
+    def figures(self) -> dict[str, float]:
+        """Every figure as a share (1.0 where there is nothing to count)."""
+        return {
+            "priority exact": self._share(self.priority_exact, self.tickets),
+            "priority acceptable": self._share(self.priority_acceptable, self.tickets),
+            "scope precision": self._share(self.scope_correct, self.scope_flagged),
+            "scope recall": self._share(self.scope_correct, self.scope_expected),
+            "secret recall": self._share(self.secret_found, self.with_secret),
+            "secret false alarms": self.false_alarms / self.without_secret
+            if self.without_secret
+            else 0.0,
+            "empty in scope": float(self.empty_in_scope),
+        }
+
+
+def evaluate_policy(
+    rows: Iterable[Mapping[str, Any]], suggest: Callable[[str, str], Any]
+) -> PolicyScores:
+    """Run ``suggest(subject, body) -> Suggestion`` on labelled tickets and score the
+    policy side of each answer."""
+    scores = PolicyScores()
+    for row in rows:
+        s = suggest(str(row.get("subject", "")), str(row.get("body", "")))
+        scores.tickets += 1
+        scores.priority_exact += s.priority == row["priority"]
+        scores.priority_acceptable += s.priority in row.get(
+            "priority_acceptable", [row["priority"]]
+        )
+        flagged = s.out_of_scope is not None
+        expected = bool(row.get("out_of_scope"))
+        scores.scope_flagged += flagged
+        scores.scope_expected += expected
+        scores.scope_correct += flagged and expected
+        if row.get("secret_types"):
+            scores.with_secret += 1
+            scores.secret_found += bool(s.secrets)
+        else:
+            scores.without_secret += 1
+            scores.false_alarms += bool(s.secrets)
+        if not expected and not s.articles:
+            scores.empty_in_scope += 1
     return scores

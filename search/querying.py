@@ -11,10 +11,10 @@ to :data:`MAX_QUERY_CHARS`, and long text (a support ticket) keeps only its
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kb_text import CONTROL_CHARS
 from search.analysis import AnalyzedToken, TermKind, analyze, load_filler_words, words
 
 __all__ = [
@@ -44,8 +44,6 @@ FILLER_WEIGHT = 0.3
 SUBJECT_WEIGHT = 2.0
 """A word of a ticket's subject, next to one of its body."""
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def clean_query_text(text: object) -> str:
     """``text`` as a string without control or format characters, at most
@@ -55,7 +53,7 @@ def clean_query_text(text: object) -> str:
     if len(text) > MAX_QUERY_CHARS:
         cut = text.rfind(" ", 0, MAX_QUERY_CHARS)
         text = text[: cut if cut > MAX_QUERY_CHARS // 2 else MAX_QUERY_CHARS]
-    text = _CONTROL_RE.sub(" ", text)
+    text = CONTROL_CHARS.sub(" ", text)
     if not text.isascii():
         # Drop surrogates and zero-width/format characters (category Cf, Cs).
         text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cs"))

@@ -8,25 +8,17 @@ article, so a build can ask for all 2,000.
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
+import search.ranking as ranking
+from search.generation import Generation
 
-import numpy as np
-
-if TYPE_CHECKING:
-    from search.knowledge_base import KnowledgeBase
-
-__all__ = ["RELATED_QUERY_TERMS", "related_for"]
-
-logger = logging.getLogger(__name__)
+__all__ = ["RELATED_QUERY_TERMS", "related_paths"]
 
 #: The article's terms (by weight x IDF) that make up its "related" query.
 RELATED_QUERY_TERMS = 25
 
 
-def related_for(kb: KnowledgeBase, path: str, *, limit: int = 5) -> list[str]:
+def related_paths(gen: Generation, path: str, *, limit: int = 5) -> list[str]:
     """See :meth:`search.KnowledgeBase.related`."""
-    gen = kb._current()
     docnum = gen.path_to_doc.get(path)
     if docnum is None or limit <= 0:
         return []
@@ -43,19 +35,9 @@ def related_for(kb: KnowledgeBase, path: str, *, limit: int = 5) -> list[str]:
         if df > 1:
             weighted.append((term, float(weight) * gen.idf(df)))
     weighted.sort(key=lambda tw: -tw[1])
-    scores = np.zeros(gen.maxdoc, dtype=np.float32)
-    for term, weight in weighted[:RELATED_QUERY_TERMS]:
-        p = gen.postings(term)
-        scores[p.ids] += weight * p.tf_factor
-    scores *= gen.boosts
+    scores = ranking.score(weighted[:RELATED_QUERY_TERMS], gen.postings, gen.boosts)
     scores[docnum] = 0.0
     for d in out:
         scores[gen.path_to_doc[d]] = 0.0
-    want = limit - len(out)
-    nonzero = int(np.count_nonzero(scores))
-    if want > 0 and nonzero:
-        k = min(want, nonzero)
-        top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
-        ranked = sorted(top.tolist(), key=lambda d: (-float(scores[d]), gen.paths[d]))
-        out.extend(gen.paths[d] for d in ranked if scores[d] > 0)
+    out.extend(gen.paths[d] for d in ranking.top_k(scores, limit - len(out), gen.paths))
     return out[:limit]

@@ -1,4 +1,5 @@
-"""What a search returns."""
+"""What the engine returns: :class:`Hit`, the one form of a returned article (a search
+result, a suggested article, a looked-up article), and :class:`SearchResults`."""
 
 from __future__ import annotations
 
@@ -23,16 +24,20 @@ class Hit:
     score: float
     section: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """The hit as a JSON-ready dict (the ``results`` items of ``kb search --json``)."""
-        return {
+    def to_dict(self, *, snippet: bool = True, score_digits: int = 4) -> dict[str, Any]:
+        """The hit as a JSON-ready dict: the ``results`` items of ``kb search --json`` and
+        ``GET /api/search``; with ``snippet=False, score_digits=3``, the ``articles`` of
+        ``kb suggest --json`` and ``POST /api/suggest``."""
+        data: dict[str, Any] = {
             "path": self.path,
             "url": self.url,
             "title": self.title,
             "summary": self.summary,
-            "snippet": self.snippet,
-            "score": round(self.score, 4),
         }
+        if snippet:
+            data["snippet"] = self.snippet
+        data["score"] = round(self.score, score_digits)
+        return data
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@
 
 Paths are checked against the published articles in the search index (a dictionary
 lookup; user input never reaches the file system). Visitors are daily HMACs of address
-and user agent (:mod:`kb_api.storage.visitors`); comments and queries have secrets
+and user agent (:mod:`kb_feedback.storage.visitors`); comments and queries have secrets
 redacted and are truncated before they are stored. Nothing here logs request bodies.
 """
 
@@ -25,8 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb_api.errors import ApiError
-from kb_api.storage import EventType, FeedbackStore, StorageError, Visitor
-from kb_api.storage.schema import COMMENT_MAX, PATH_MAX
+from kb_feedback.storage import EventType, FeedbackStore, StorageError, Visitor
+from kb_feedback.storage.schema import COMMENT_MAX, PATH_MAX
 
 __all__ = ["ARTICLE_PATH_PATTERN", "router"]
 

@@ -5,13 +5,15 @@ The ticket text is used to answer and then dropped: it is neither stored nor log
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 from fastapi import APIRouter, Body, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from kb_api.urls import absolute_urls
+from search.deflect import Channel, OutOfScope, SecretWarning
 from search.deflect import suggest as deflect
+from search.results import Hit
 
 __all__ = ["router"]
 
@@ -27,41 +29,29 @@ class Ticket(BaseModel):
     body: str = Field(max_length=10_000, description="The ticket's text.")
 
 
-class ArticleOut(BaseModel):
-    path: str
-    url: str
-    title: str
-    summary: str
-    score: float
-
-
-class OutOfScopeOut(BaseModel):
-    reason: str = Field(
-        description="website-design, custom-code, third-party-plugin or end-customer"
-    )
-    message: str
-
-
-class SecretOut(BaseModel):
-    type: str = Field(description="password, support_pin, api_token or private_key")
-    message: str
-
-
-class ChannelOut(BaseModel):
-    recommended: str = Field(description="chat or ticket")
-    message: str
+# The response models are the engine's own dataclasses: a suggested article is a
+# search.Hit without its snippet and section (see Suggestion.to_dict), so its model is
+# derived from Hit's fields rather than written again.
+ArticleOut = create_model(
+    "ArticleOut",
+    **{
+        name: (kind, ...)
+        for name, kind in get_type_hints(Hit).items()
+        if name not in ("snippet", "section")
+    },  # type: ignore[call-overload]
+)
 
 
 class SuggestionOut(BaseModel):
     """What deflection says about the ticket."""
 
-    articles: list[ArticleOut]
+    articles: list[ArticleOut]  # type: ignore[valid-type]
     confidence: str = Field(description="high, low or none")
     priority: str = Field(description="critical, high, medium or low")
     priority_reason: str
-    out_of_scope: OutOfScopeOut | None
-    secrets: list[SecretOut]
-    channel: ChannelOut
+    out_of_scope: OutOfScope | None
+    secrets: list[SecretWarning]
+    channel: Channel
 
 
 @router.post(

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 def repo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the repository's articles, built the way `kb build` does."""
     import search
-    from kb_builder.articles import load_articles, to_documents
+    from kb_builder.core.articles import load_articles, to_documents
 
     extra = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8")).get("extra", {})
     index_dir = tmp_path_factory.mktemp("api-index") / "index"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb_builder.articles import load_articles
-from kb_builder.markdown_text import plain_text
+from kb_builder.core.articles import load_articles
+from kb_builder.core.markdown_text import plain_text
 from tests.conftest import REPO
 
 # The shared folder holds the content plan and the support policy. It sits next to the
@@ -27,7 +27,7 @@ PRIORITIES_PAGE = "support/priorities.md"
 RESELLERS_MARKER = "**Resellers:**"
 LEVELS = ("Critical", "High", "Medium", "Low")
 AUDIENCES = ("reseller", "both", "end-customer")
-BOLD_LEVEL = re.compile(r"\*\*(%s)\*\*" % "|".join(LEVELS))
+BOLD_LEVEL = re.compile(rf"\*\*({'|'.join(LEVELS)})\*\*")
 # "One site down: **Critical**": one account is never a complete outage (priority guide).
 ONE_ACCOUNT_CRITICAL = re.compile(
     r"\b(?:one|a single)\s+(?:client'?s?\s+)?"

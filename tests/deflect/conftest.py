@@ -20,7 +20,7 @@ DEV_TICKETS = Path(
 def build_repo_index(index_dir: Path) -> Any:
     """Index the articles in the repository's docs/ the way `kb build` does; open it."""
     import search
-    from kb_builder.articles import load_articles, to_documents
+    from kb_builder.core.articles import load_articles, to_documents
 
     extra = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8")).get("extra", {})
     documents = to_documents(load_articles(REPO / "docs"), extra)

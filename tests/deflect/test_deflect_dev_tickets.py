@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from search.deflect import suggest
-from search.deflect_policy import default_policy
+from search.deflect.policy import default_policy
 
 # Measured: hit@1 59/60, hit@3 59/60, priority exact 30/60, acceptable 41/60,
 # scope 8/8 found with 0 false alarms (reasons 8/8), secrets 6/6 with 0 false alarms.

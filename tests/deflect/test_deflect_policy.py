@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from search.deflect import assess_priority, find_exclusion, recommend_channel
-from search.deflect_policy import (
+from search.deflect.policy import (
     DEFAULT_POLICY_PATH,
     EXCLUSION_REASONS,
     LEVELS,

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.deflect import run_batch, suggest
-from search.secrets import find_secrets, mask_secrets
+from kb_text.secrets import find_secrets, mask_secrets
+from search.batch import run_suggest_batch
+from search.deflect import suggest
 
 TOKEN = "7QK2MXD9RL0B4VZ1HC6TNWFY3JPE58AX"
 
@@ -130,7 +131,7 @@ def test_no_output_repeats_the_secret(repo_kb: Any, text: str, kind: str, secret
     assert [w.type for w in result.secrets] == [kind]
     assert secret not in json.dumps(result.to_dict())
     out = io.StringIO()
-    run_batch([json.dumps({"id": 1, "subject": text, "body": text})], out, repo_kb)
+    run_suggest_batch([json.dumps({"id": 1, "subject": text, "body": text})], out, repo_kb)
     assert secret not in out.getvalue()
 
 

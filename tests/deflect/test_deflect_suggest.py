@@ -1,4 +1,4 @@
-"""suggest() and run_batch() on a small real index."""
+"""suggest() and run_suggest_batch() on a small real index."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 import search
-from search.deflect import run_batch, suggest
+from search.batch import run_suggest_batch
+from search.deflect import suggest
 from search.documents import Document
 
 
@@ -148,7 +149,7 @@ def test_batch_writes_one_line_per_input_in_order(kb: Any, tmp_path: Path) -> No
         json.dumps({"id": "b", "subject": "php", "body": "max_execution_time exceeded"}),
     ]
     out = io.StringIO()
-    errors = run_batch(lines, out, kb)
+    errors = run_suggest_batch(lines, out, kb)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert errors == 3
     assert [r["id"] for r in rows] == ["a", None, 7, None, "b"]

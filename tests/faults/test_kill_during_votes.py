@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from kb_api.storage import FeedbackStore
-from kb_api.storage.schema import votes
+from kb_feedback.storage import FeedbackStore
+from kb_feedback.storage.schema import votes
 from tests.faults.api_process import ApiProcess, ClientThreads
 
 PATHS = ("email/quota.md", "hosting/error-500.md", "whm/create-account.md")

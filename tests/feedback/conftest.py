@@ -27,7 +27,7 @@ def sqlite_url(tmp_path: Path) -> str:
 def articles_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A search index of the repository's articles, built the way `kb build` does."""
     import search
-    from kb_builder.articles import load_articles, to_documents
+    from kb_builder.core.articles import load_articles, to_documents
 
     extra = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8")).get("extra", {})
     index_dir = tmp_path_factory.mktemp("feedback-index") / "index"

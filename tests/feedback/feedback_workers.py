@@ -11,7 +11,7 @@ SHARED = 25
 
 def cast_votes_and_views(url: str, worker: int, barrier: Any) -> None:
     """Views, votes and events from this worker's own visitors and from shared ones."""
-    from kb_api.storage import FeedbackStore
+    from kb_feedback.storage import FeedbackStore
 
     # Every process opens the fresh database at once: the migrations race too.
     barrier.wait(timeout=120)

@@ -19,8 +19,8 @@ import pytest
 from feedback_workers import OPERATIONS, SHARED, WORKERS, cast_votes_and_views
 from sqlalchemy import func, select
 
-from kb_api.storage import FeedbackStore
-from kb_api.storage.schema import events
+from kb_feedback.storage import FeedbackStore
+from kb_feedback.storage.schema import events
 
 
 def test_concurrent_processes_lose_nothing(database_url: str) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kb_api.storage import FeedbackStore
+from kb_builder.core.site import Site
 from kb_builder.popular import database_url_for_build, load_popularity, popular_blocks
-from kb_builder.site import Site
+from kb_feedback.storage import FeedbackStore
 
 TODAY = dt.date(2025, 6, 30)
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from kb_api.report import build_report, write_gap_stubs
-from kb_api.storage import FeedbackStore, StorageError
+from kb_builder.core.gaps import write_gap_stubs
+from kb_feedback.report import build_report, render_html, render_text
+from kb_feedback.storage import FeedbackStore, StorageError
 
 TODAY = dt.date(2025, 6, 30)
 
@@ -87,7 +88,7 @@ def test_the_report_counts_the_window(seeded: str) -> None:
 
 def test_text_and_json(seeded: str) -> None:
     report = build_report(seeded, today=TODAY)
-    text = report.to_text()
+    text = render_text(report)
     assert "Deflection funnel" in text and "Content gaps" in text
     assert "Suggestions shown      10      100%" in text
     assert "Deflection rate: 30%" in text
@@ -115,7 +116,7 @@ def test_the_html_report_renders_its_charts_without_any_request(
     seeded: str, tmp_path: Path, page: Any
 ) -> None:
     report = build_report(seeded, today=TODAY)
-    html = report.to_html()
+    html = render_html(report)
     assert "<script" not in html and "http://" not in html.replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
@@ -147,8 +148,8 @@ def test_the_html_report_renders_its_charts_without_any_request(
 
 
 def test_gap_stubs_are_drafts_that_pass_the_checks(seeded: str, tmp_path: Path) -> None:
-    from kb_builder.articles import load_articles
-    from kb_builder.checks import CheckOptions, check_articles
+    from kb_builder.core.articles import load_articles
+    from kb_builder.core.checks import CheckOptions, check_articles
 
     report = build_report(seeded, today=TODAY)
     docs = tmp_path / "docs"

@@ -9,19 +9,27 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from kb_api.storage import (
+from kb_feedback.storage import (
     EVENT_TYPES,
     MIGRATIONS,
     FeedbackStore,
     PurgeResult,
     StorageError,
     make_engine,
-    migrate,
     purge,
 )
-from kb_api.storage import schema as tables
+from kb_feedback.storage import schema as tables
 
 DAY = dt.date(2025, 3, 10)
+
+
+def migrate(database_url: str) -> int:
+    """Bring the database to the latest schema, as :meth:`FeedbackStore.open` does."""
+    store = FeedbackStore(make_engine(database_url))
+    try:
+        return store.migrate()
+    finally:
+        store.close()
 
 
 class Clock:
@@ -238,7 +246,7 @@ def test_unusable_urls_are_reported(tmp_path: Path) -> None:
 
 
 def test_storage_imports_neither_fastapi_nor_mkdocs() -> None:
-    """`kb build` reads views through kb_api.storage: it must stay free of serving code."""
+    """`kb build` reads views through kb_feedback.storage: it must stay free of serving code."""
     import ast
 
     package = Path(__file__).resolve().parents[2] / "kb_api" / "storage"

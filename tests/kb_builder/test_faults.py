@@ -164,8 +164,8 @@ def test_full_disk_gives_a_clear_error(site_factory, mounted, tmp_path):
 def test_a_preview_index_that_cannot_be_written_logs_and_keeps_answering(
     site_factory, mounted, tmp_path, caplog
 ):
+    from kb_builder.core.site import Site
     from kb_builder.preview import PreviewIndex
-    from kb_builder.site import Site
 
     site_factory.write({**minimal_sections(), "email/quota.md": article("Mailbox quota")})
     docs = site_factory.root / "docs"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb_builder.articles import Article
-from kb_builder.checks import CheckOptions, check_articles
-from kb_builder.frontmatter import FrontMatterError, split_front_matter
-from kb_builder.markdown_text import plain_text
+from kb_builder.core.articles import Article
+from kb_builder.core.checks import CheckOptions, check_articles
+from kb_builder.core.frontmatter import FrontMatterError, split_front_matter
+from kb_builder.core.markdown_text import plain_text
 
 yaml_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),

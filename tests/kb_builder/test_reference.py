@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kb_builder.config import KnowledgeBaseConfig
-from kb_builder.schema import FIELDS
+from kb_builder.core.schema import FIELDS
 from tests.conftest import REPO
 
 

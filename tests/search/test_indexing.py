@@ -13,8 +13,8 @@ import pytest
 
 import search
 from search import Document, SearchError
+from search.generation import Generation as _Generation
 from search.indexing import current_generation
-from search.knowledge_base import _Generation
 
 
 def generations(parent: Path) -> list[str]:

@@ -19,6 +19,7 @@ import yaml
 
 import search
 from search import KnowledgeBase
+from search.deflect import suggest
 from search.evaluation import Scores, evaluate, load_labelled, query_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 
 def _dev_dir() -> Path | None:
     """The shared development set: $KB_DEV_DIR, or shared/dev beside the repository."""
-    candidates = [os.environ.get("KB_DEV_DIR"), REPO.parent / "shared" / "dev", "/work/shared/dev"]
+    candidates = [os.environ.get("KB_DEV_DIR"), REPO.parent / "shared" / "dev"]
     for c in candidates:
         if c and (Path(c) / "queries.jsonl").is_file():
             return Path(c)
@@ -36,17 +37,27 @@ def _dev_dir() -> Path | None:
 
 DEV = _dev_dir()
 
-#: (file, minimum hit@3, minimum MRR): the levels reached, see the module docstring.
+BLIND = REPO / "bench" / "data"
+
+#: (file, minimum hit@3, minimum MRR): a little under the levels measured when they were
+#: set (see bench/RESULTS.md). Tickets are scored on what suggest() shows. The blind set's
+#: "holdout" half is only ever scored, never read while tuning: its floors guard against a
+#: change that helps the sets we tune on and hurts the rest.
 SETS: dict[str, tuple[Path | None, float, float]] = {
-    "queries": (DEV / "queries.jsonl" if DEV else None, 1.00, 0.97),
-    "tickets": (DEV / "tickets.jsonl" if DEV else None, 0.98, 0.95),
-    "held-out": (HERE / "data" / "heldout_queries.jsonl", 0.96, 0.93),
+    "queries": (DEV / "queries.jsonl" if DEV else None, 0.97, 0.95),
+    "tickets": (DEV / "tickets.jsonl" if DEV else None, 0.96, 0.94),
+    "held-out": (HERE / "data" / "heldout_queries.jsonl", 0.92, 0.91),
+    "tune queries": (BLIND / "tune-queries.jsonl", 0.92, 0.88),
+    "tune tickets": (BLIND / "tune-tickets.jsonl", 0.94, 0.87),
+    "holdout queries": (BLIND / "holdout-queries.jsonl", 0.90, 0.88),
+    "holdout tickets": (BLIND / "holdout-tickets.jsonl", 0.87, 0.82),
 }
+TICKET_SETS = [name for name in SETS if "tickets" in name]
 
 
 @pytest.fixture(scope="module")
 def real_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    from kb_builder.articles import load_articles, to_documents
+    from kb_builder.core.articles import load_articles, to_documents
 
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8")) or {}
     documents = to_documents(load_articles(REPO / "docs"), config.get("extra") or {})
@@ -69,16 +80,23 @@ def _table(scores: Scores) -> str:
 
 def _search(kb: KnowledgeBase, row: dict[str, Any]) -> list[str]:
     if "subject" in row:
-        return kb.query_ticket(row.get("subject", ""), row.get("body", "")).paths
+        return [
+            a.path for a in suggest(row.get("subject", ""), row.get("body", ""), kb=kb).articles
+        ]
     return kb.query(query_text(row)).paths
+
+
+def _rows(name: str) -> list[dict[str, Any]]:
+    path = SETS[name][0]
+    if path is None or not path.is_file():
+        pytest.fail(f"no {name} file at {path} (set KB_DEV_DIR to the shared dev set)")
+    return load_labelled(path)
 
 
 @pytest.mark.parametrize("name", list(SETS))
 def test_relevance_does_not_regress(real_kb: KnowledgeBase, name: str) -> None:
-    path, min_hit3, min_mrr = SETS[name]
-    if path is None or not path.is_file():
-        pytest.skip(f"no {name} file (set KB_DEV_DIR to the shared dev set)")
-    rows = load_labelled(path)
+    _, min_hit3, min_mrr = SETS[name]
+    rows = _rows(name)
     unknown = {a for row in rows for a in row["articles"]} - set(real_kb.paths)
     scores = evaluate(rows, lambda row: _search(real_kb, dict(row)))
     report = (
@@ -87,3 +105,44 @@ def test_relevance_does_not_regress(real_kb: KnowledgeBase, name: str) -> None:
         + (f"\nlabelled articles missing from docs/: {sorted(unknown)}" if unknown else "")
     )
     assert scores.hit3 >= min_hit3 and scores.mrr >= min_mrr, report
+
+
+@pytest.fixture(scope="module")
+def plain_bm25(real_kb: KnowledgeBase) -> Any:
+    """Plain BM25 (bm25s) over each article's title + text: the baseline to beat."""
+    import bm25s
+
+    paths, corpus = [], []
+    for path in real_kb.paths:
+        doc = real_kb.document(path) or {}
+        paths.append(path)
+        corpus.append(f"{doc.get('title', '')}\n{doc.get('body', '')}")
+    retriever = bm25s.BM25()
+    retriever.index(
+        bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False
+    )
+
+    def search_text(text: str) -> list[str]:
+        tokens = bm25s.tokenize([text], stopwords="en", show_progress=False)
+        if not tokens.vocab:
+            return []
+        docs, scores = retriever.retrieve(tokens, k=min(10, len(paths)), show_progress=False)
+        return [paths[i] for i, sc in zip(docs[0], scores[0], strict=True) if sc > 0]
+
+    return search_text
+
+
+@pytest.mark.parametrize("name", TICKET_SETS)
+def test_ticket_suggestions_beat_plain_bm25(
+    real_kb: KnowledgeBase, plain_bm25: Any, name: str
+) -> None:
+    rows = _rows(name)
+    ours = evaluate(rows, lambda row: _search(real_kb, dict(row)))
+    bm25 = evaluate(rows, lambda row: plain_bm25(query_text(row)))
+    figures = {
+        "hit@1": (ours.hit1, bm25.hit1),
+        "hit@3": (ours.hit3, bm25.hit3),
+        "MRR": (ours.mrr, bm25.mrr),
+    }
+    worse = {k: v for k, v in figures.items() if v[0] < v[1]}
+    assert not worse, f"{name}: suggest() below plain BM25 (ours, bm25): {worse}"

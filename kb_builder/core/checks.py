@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from kb_builder import schema
-from kb_builder.articles import Article
-from kb_builder.markdown_text import Link, links, prose_lines
-from kb_builder.placeholders import PLACEHOLDER
-from kb_builder.problems import Problem, Severity
+import kb_builder.core.schema as schema
+from kb_builder.core.articles import Article
+from kb_builder.core.markdown_text import Link, links, prose_lines
+from kb_builder.core.placeholders import PLACEHOLDER
+from kb_builder.core.problems import Problem, Severity
 
 __all__ = ["CheckOptions", "check_articles"]
 

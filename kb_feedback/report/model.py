@@ -1,8 +1,9 @@
 """What ``kb report`` shows, read from the feedback database into plain data.
 
 :func:`build_report` runs a handful of aggregate queries over one window of days and
-returns a :class:`Report`; rendering (:mod:`kb_api.report.text`, :mod:`kb_api.report.html`)
-and gap stubs (:mod:`kb_api.report.gaps`) work from that object alone.
+returns a :class:`Report`; rendering (:func:`~kb_feedback.report.render_text`,
+:func:`~kb_feedback.report.render_html`) and gap stubs (:mod:`kb_builder.core.gaps`) work
+from that object alone.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from typing import Any
 from sqlalchemy import Connection, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb_api.storage import StorageError, make_engine, utc_today
-from kb_api.storage.migrations import current_version
-from kb_api.storage.schema import events, view_counts, votes
+from kb_feedback.storage import StorageError, make_engine, utc_today
+from kb_feedback.storage.migrations import current_version
+from kb_feedback.storage.schema import events, view_counts, votes
 
 __all__ = [
     "GAP_SOURCES",
@@ -159,16 +160,6 @@ class Report:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
-
-    def to_text(self) -> str:
-        from kb_api.report.text import render_text
-
-        return render_text(self)
-
-    def to_html(self) -> str:
-        from kb_api.report.html import render_html
-
-        return render_html(self)
 
 
 _PUNCT = re.compile(r"[^\w\s.@:/-]+")

@@ -7,11 +7,11 @@ of numbered steps, a ``kb_schema_version`` table and one lock per database
 no ``env.py``, no script directory and no extra dependency.
 
 Each step creates the tables *as they were at that version* (its own ``MetaData``),
-never from :mod:`kb_api.storage.schema`, which describes the latest version: a later
+never from :mod:`kb_feedback.storage.schema`, which describes the latest version: a later
 step may change a table, and replaying step 1 must still produce step 1's schema.
 
 To change the schema: append a :class:`Migration` with the next number, then update
-:mod:`kb_api.storage.schema`; the tests check that the two agree.
+:mod:`kb_feedback.storage.schema`; the tests check that the two agree.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from sqlalchemy import (
     text,
 )
 
-from kb_api.storage.errors import StorageError
-from kb_api.storage.schema import schema_version
+from kb_feedback.storage.errors import StorageError
+from kb_feedback.storage.schema import schema_version
 
 __all__ = ["MIGRATIONS", "Migration", "current_version", "migrate"]
 

@@ -1,11 +1,11 @@
 """The feedback database's tables as the code reads and writes them (SQLAlchemy Core).
 
 These definitions describe the schema *after* every migration in
-:mod:`kb_api.storage.migrations` has run; a test checks that the two agree. Change the
+:mod:`kb_feedback.storage.migrations` has run; a test checks that the two agree. Change the
 schema by adding a migration, then updating this module to match.
 
 Nothing here identifies a person: visitors are daily HMACs (see
-:mod:`kb_api.storage.visitors`), queries and comments are truncated and have secrets
+:mod:`kb_feedback.storage.visitors`), queries and comments are truncated and have secrets
 redacted before they are stored.
 """
 

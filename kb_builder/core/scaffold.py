@@ -9,17 +9,25 @@ from pathlib import Path
 
 __all__ = ["ArticleExists", "new_article", "slugify"]
 
-TEMPLATE = Path(__file__).parent / "templates" / "article.md"
+TEMPLATE = Path(__file__).parent.parent / "templates" / "article.md"
+"""kb_builder/templates/article.md: the package data ``kb new`` starts from."""
 
 
 class ArticleExists(FileExistsError):
     """The article's file is already there; ``kb new`` never overwrites."""
 
 
-def slugify(title: str) -> str:
-    """``Setting up an autoresponder`` → ``setting-up-an-autoresponder``."""
+def slugify(title: str, *, max_chars: int | None = None, default: str = "article") -> str:
+    """``Setting up an autoresponder`` → ``setting-up-an-autoresponder``.
+
+    The file name of a new article (``kb new``) and of a gap draft (``kb report --gaps``,
+    which cuts it to ``max_chars``); ``default`` when nothing of the title is left.
+    """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "article"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if max_chars is not None:
+        slug = slug[:max_chars].strip("-")
+    return slug or default
 
 
 def _yaml_string(value: str) -> str:

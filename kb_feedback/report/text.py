@@ -5,25 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from kb_api.report.model import Report
+from kb_feedback.report.format import cut, percent
+from kb_feedback.report.model import Report
 
-__all__ = ["percent", "render_text", "table"]
+__all__ = ["render_text", "table"]
 
 _NUMBER = re.compile(r"^(?:\d+%?|-)$")
 
 
-def percent(rate: float | None) -> str:
-    """``0.4167`` → ``42%``; ``None`` → ``-``."""
-    return "-" if rate is None else f"{rate:.0%}"
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width: int = 48) -> str:
     """Columns padded to their widest cell; numbers right-aligned; long text cut."""
-    cells = [[_cut(str(c), max_width) for c in row] for row in rows]
+    cells = [[cut(str(c), max_width) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     numeric = [
         bool(rows) and all(_NUMBER.match(str(r[i])) for r in rows) for i in range(len(headers))
@@ -76,7 +68,7 @@ def render_text(report: Report) -> str:
     ]
     for a in report.least_helpful:
         for comment in a.comments:
-            parts.append(f"  {a.title}: “{_cut(' '.join(comment.split()), 100)}”")
+            parts.append(f"  {a.title}: “{cut(' '.join(comment.split()), 100)}”")
     parts += [
         "",
         "Content gaps (searches and tickets with no good answer)",

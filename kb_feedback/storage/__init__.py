@@ -2,7 +2,7 @@
 
 SQLite by default (one file, WAL mode), PostgreSQL when several API replicas share it::
 
-    from kb_api.storage import FeedbackStore
+    from kb_feedback.storage import FeedbackStore
 
     store = FeedbackStore.open("sqlite:///.kb/kb.sqlite3")     # runs pending migrations
     visitor = store.visitor(client_address, user_agent)       # a daily HMAC, no address
@@ -16,10 +16,10 @@ Nothing in this package imports FastAPI or MkDocs: ``kb build`` reads view count
 
 from __future__ import annotations
 
-from kb_api.storage.engine import make_engine, sqlite_path
-from kb_api.storage.errors import StorageError
-from kb_api.storage.migrations import MIGRATIONS, Migration
-from kb_api.storage.store import (
+from kb_feedback.storage.engine import make_engine, sqlite_path
+from kb_feedback.storage.errors import StorageError
+from kb_feedback.storage.migrations import MIGRATIONS, Migration
+from kb_feedback.storage.store import (
     EVENT_TYPES,
     ArticleStats,
     EventType,
@@ -40,20 +40,10 @@ __all__ = [
     "StorageError",
     "Visitor",
     "make_engine",
-    "migrate",
     "purge",
     "sqlite_path",
     "utc_today",
 ]
-
-
-def migrate(database_url: str) -> int:
-    """Bring the database at ``database_url`` to the latest schema; return its version."""
-    store = FeedbackStore(make_engine(database_url))
-    try:
-        return store.migrate()
-    finally:
-        store.close()
 
 
 def purge(database_url: str, older_than_days: int) -> PurgeResult:

@@ -2,18 +2,18 @@
 
 Redaction runs first, on the whole text, so that a secret cut in two by the truncation
 is still found. The secret detector is the one ticket deflection uses
-(:func:`search.secrets.mask_secrets`).
+(:func:`kb_text.secrets.mask_secrets`).
 """
 
 from __future__ import annotations
 
 import re
 
-from search.secrets import mask_secrets
+from kb_text import CONTROL_CHARS
+from kb_text.secrets import mask_secrets
 
 __all__ = ["clean_text"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t]+")
 
 
@@ -25,7 +25,7 @@ def clean_text(text: str | None, max_chars: int, *, single_line: bool = False) -
     """
     if text is None:
         return None
-    cleaned = _CONTROL.sub(" ", mask_secrets(text))
+    cleaned = CONTROL_CHARS.sub(" ", mask_secrets(text))
     if single_line:
         cleaned = cleaned.replace("\n", " ")
     cleaned = _SPACES.sub(" ", cleaned).strip()

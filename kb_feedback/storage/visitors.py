@@ -16,8 +16,8 @@ import secrets
 
 from sqlalchemy import Connection, delete, select
 
-from kb_api.storage.engine import insert_for
-from kb_api.storage.schema import VISITOR_LEN, salts
+from kb_feedback.storage.engine import insert_for
+from kb_feedback.storage.schema import VISITOR_LEN, salts
 
 __all__ = ["daily_salt", "visitor_id"]
 

@@ -10,28 +10,27 @@ the support policy says about the request.
 - warnings for secrets pasted into the text (the secret is never repeated),
 - the channel to use (live chat with a Support PIN, or a ticket).
 
-The rules live in ``search/policy.yml`` (see :mod:`search.deflect_policy`), not here.
+The rules live in ``search/deflect/policy.yml`` (see :mod:`search.deflect.policy`), not
+here; secrets are found by :mod:`kb_text.secrets`.
 Ticket text is never stored or logged: log records carry counts and levels only.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from search.deflect_policy import LEVELS, Exclusion, Policy, PriorityRule, default_policy
-from search.secrets import SecretFinding, find_secrets, mask_secrets
+from kb_text.secrets import SecretFinding, find_secrets, mask_secrets
+from search.deflect.policy import LEVELS, Exclusion, Policy, PriorityRule, default_policy
+from search.results import Hit
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from search.knowledge_base import KnowledgeBase
 
 __all__ = [
     "MAX_TEXT_CHARS",
-    "Article",
     "Channel",
     "OutOfScope",
     "SecretWarning",
@@ -39,7 +38,6 @@ __all__ = [
     "assess_priority",
     "find_exclusion",
     "recommend_channel",
-    "run_batch",
     "suggest",
 ]
 
@@ -49,45 +47,6 @@ MAX_TEXT_CHARS = 20_000
 """Ticket text beyond this many characters is ignored (the API accepts 10 kB bodies)."""
 MAX_QUERY_CHARS = 4_000
 """Only this much of the ticket goes to the search engine: query cost grows with terms."""
-
-
-class _Hit(Protocol):
-    path: str
-    url: str
-    title: str
-    summary: str
-    score: float
-
-
-class _Results(Protocol):
-    @property
-    def hits(self) -> Sequence[_Hit]: ...
-
-
-class _KnowledgeBase(Protocol):
-    def query(self, text: str, *, limit: int = 10, section: str | None = None) -> Any: ...
-
-
-@dataclass(frozen=True)
-class Article:
-    """A suggested article."""
-
-    path: str
-    """Path relative to ``docs/``, e.g. ``email/bounces-ndr.md``."""
-    url: str
-    title: str
-    summary: str
-    score: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form used by the CLI and the API."""
-        return {
-            "path": self.path,
-            "url": self.url,
-            "title": self.title,
-            "summary": self.summary,
-            "score": round(self.score, 3),
-        }
 
 
 @dataclass(frozen=True)
@@ -131,7 +90,8 @@ class Channel:
 class Suggestion:
     """Everything deflection says about one ticket."""
 
-    articles: tuple[Article, ...]
+    articles: tuple[Hit, ...]
+    """Best first; without snippets (deflection shows summaries)."""
     confidence: str
     """``high``, ``low`` or ``none`` (then ``articles`` is empty). An excluded request
     always lists the policy's scope article, with at least ``low``."""
@@ -145,7 +105,7 @@ class Suggestion:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used by ``kb suggest --json`` and ``POST /api/suggest``."""
         return {
-            "articles": [a.to_dict() for a in self.articles],
+            "articles": [a.to_dict(snippet=False, score_digits=3) for a in self.articles],
             "confidence": self.confidence,
             "priority": self.priority,
             "priority_reason": self.priority_reason,
@@ -232,51 +192,20 @@ def _secret_warnings(findings: list[SecretFinding], policy: Policy) -> tuple[Sec
     return tuple(SecretWarning(kind, policy.secret_messages[kind]) for kind in kinds)
 
 
-def _search(kb: _KnowledgeBase, subject: str, body: str, limit: int) -> list[_Hit]:
+def _search(kb: KnowledgeBase, subject: str, body: str, limit: int) -> list[Hit]:
     # Tickets are long prose: the engine's ticket query picks the distinctive terms and
     # error codes and ORs them, where a plain query would weigh every word.
-    query_ticket = getattr(kb, "query_ticket", None)
-    if callable(query_ticket):
-        results = query_ticket(
-            subject[:MAX_QUERY_CHARS], body[:MAX_QUERY_CHARS], limit=limit, snippets=False
-        )
-    else:
-        results = kb.query(f"{subject}\n{body}"[:MAX_QUERY_CHARS], limit=limit)
+    results = kb.query_ticket(
+        subject[:MAX_QUERY_CHARS], body[:MAX_QUERY_CHARS], limit=limit, snippets=False
+    )
     return list(results.hits)
-
-
-def _article(hit: _Hit) -> Article:
-    return Article(
-        path=hit.path, url=hit.url, title=hit.title, summary=hit.summary, score=float(hit.score)
-    )
-
-
-def _lookup_article(kb: _KnowledgeBase, path: str, score: float) -> Article | None:
-    """Find one article of the index by path (for the scope article)."""
-    document = getattr(kb, "document", None)
-    if not callable(document):
-        return None
-    found = document(path)
-    if not found:
-        return None
-    if isinstance(found, dict):
-        return Article(
-            path=path,
-            url=str(found.get("url", "")),
-            title=str(found.get("title", "")),
-            summary=str(found.get("summary", "")),
-            score=float(score),
-        )
-    return Article(
-        path=path, url=found.url, title=found.title, summary=found.summary, score=float(score)
-    )
 
 
 def suggest(
     subject: str,
     body: str,
     *,
-    kb: Any = None,
+    kb: KnowledgeBase | None = None,
     policy: Policy | None = None,
     limit: int | None = None,
 ) -> Suggestion:
@@ -287,7 +216,7 @@ def suggest(
         body: The ticket's text: long prose, pasted errors and all.
         kb: An open :class:`search.KnowledgeBase`; by default the process-wide one
             for ``$KB_INDEX_DIR`` (``.kb/index``), see :func:`search.get_knowledge_base`.
-        policy: The support-policy rules; by default ``search/policy.yml``.
+        policy: The support-policy rules; by default ``search/deflect/policy.yml``.
         limit: At most this many articles (the policy's ``max_articles`` by default).
     """
     policy = policy or default_policy()
@@ -316,21 +245,21 @@ def suggest(
     # Every ticket with something to match gets its best articles: confidence only
     # changes how they are presented. "none" is for text that matches nothing at all.
     confidence = "none"
-    articles: list[Article] = []
+    articles: list[Hit] = []
     if hits:
         top = hits[0].score
         confidence = "high" if top >= policy.confidence.high_score else "low"
         floor = top * policy.confidence.min_relative_score
-        articles = [_article(h) for h in hits if h.score >= floor]
+        articles = [h for h in hits if h.score >= floor]
     # The policy's own pages come first where a rule names them: what we do instead of an
     # excluded request, what to do in a service-wide outage.
     pinned = list(excluded.articles if excluded else ()) + list(rule.articles if rule else ())
     if pinned:
         top_score = hits[0].score if hits else 0.0
         scores = {h.path: h.score for h in hits}
-        first: list[Article] = []
+        first: list[Hit] = []
         for path in dict.fromkeys(pinned):
-            found = _lookup_article(kb, path, max(scores.get(path, 0.0), top_score))
+            found = kb.article(path, score=max(scores.get(path, 0.0), top_score))
             if found is not None:
                 first.append(found)
         articles = first + [a for a in articles if a.path not in {f.path for f in first}]
@@ -356,38 +285,3 @@ def suggest(
         secrets=_secret_warnings(findings, policy),
         channel=channel,
     )
-
-
-def run_batch(
-    lines: Iterable[str], out: IO[str], kb: Any = None, *, policy: Policy | None = None
-) -> int:
-    """Deflect JSON Lines tickets ``{"id", "subject", "body"}``, writing one line per input.
-
-    Output lines are in input order: the suggestion's JSON with the ticket's ``id`` first,
-    or ``{"id": ..., "error": "..."}`` for a line that is not a valid ticket. Blank lines
-    are skipped. Returns the number of lines that had an error.
-    """
-    errors = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        ticket_id: Any = None
-        try:
-            ticket = json.loads(line)
-            if not isinstance(ticket, dict):
-                raise ValueError("expected a JSON object")
-            ticket_id = ticket.get("id")
-            subject, body = ticket.get("subject"), ticket.get("body")
-            if not isinstance(subject, str) or not isinstance(body, str):
-                raise ValueError("expected string fields 'subject' and 'body'")
-        except ValueError as e:
-            errors += 1
-            problem = f"not valid JSON: {e.msg}" if isinstance(e, json.JSONDecodeError) else str(e)
-            message = f"line {number}: {problem}"
-            log.warning("kb suggest --batch: %s", message)
-            out.write(json.dumps({"id": ticket_id, "error": message}, ensure_ascii=False) + "\n")
-            continue
-        result = suggest(subject, body, kb=kb, policy=policy)
-        out.write(json.dumps({"id": ticket_id, **result.to_dict()}, ensure_ascii=False) + "\n")
-    out.flush()
-    return errors

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kb_builder.frontmatter import FrontMatter
-from kb_builder.problems import Problem, Severity
+from kb_builder.core.frontmatter import FrontMatter
+from kb_builder.core.problems import Problem, Severity
 
 __all__ = ["AUDIENCES", "FIELDS", "SUMMARY_MAX", "Field", "describe", "validate"]
 

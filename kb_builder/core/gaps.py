@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from kb_api.report.model import Report
+from kb_builder.core.scaffold import slugify
+from kb_feedback.report.model import Report
+
+if TYPE_CHECKING:
+    from search.knowledge_base import KnowledgeBase
 
 __all__ = ["gap_stub", "write_gap_stubs"]
 
@@ -42,11 +44,6 @@ TODO: what the customer sees, in their words, with the exact error text.
 Open a ticket with the domain, the account username, the exact error and when it happened.
 Never put a password or your Support PIN in a ticket.
 """
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-") or "gap"
 
 
 def gap_stub(
@@ -78,7 +75,7 @@ def write_gap_stubs(
     *,
     limit: int = 5,
     section: str = "support",
-    kb: Any = None,
+    kb: KnowledgeBase | None = None,
     sections: tuple[str, ...] = (),
     today: dt.date | None = None,
 ) -> list[Path]:
@@ -102,7 +99,7 @@ def write_gap_stubs(
             guess = hits[0].path.split("/", 1)[0] if hits else None
             if guess and guess in sections:
                 target = guess
-        path = docs_dir / target / f"{_slug(gap.query)}.md"
+        path = docs_dir / target / f"{slugify(gap.query, max_chars=60, default='gap')}.md"
         text = gap_stub(
             gap.query,
             gap.count,

@@ -1,4 +1,4 @@
-"""The support-policy rules used by ticket deflection, loaded from ``search/policy.yml``.
+"""The support-policy rules used by ticket deflection, loaded from ``search/deflect/policy.yml``.
 
 The rules are data that a support manager edits in a pull request: priority phrases,
 exclusions with their reason codes and messages, channel advice, secret warnings and the
@@ -8,7 +8,7 @@ applies them.
 Every problem in the file is reported at once, each naming the file, the key, what was
 expected and what arrived, e.g.::
 
-    search/policy.yml: 'priority.rules[2].level': expected one of critical, high,
+    search/deflect/policy.yml: 'priority.rules[2].level': expected one of critical, high,
     medium, low, got 'urgent'
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from search.secrets import SECRET_KINDS
+from kb_text.secrets import SECRET_KINDS
 
 __all__ = [
     "DEFAULT_POLICY_PATH",
@@ -521,5 +521,5 @@ def load_policy(path: Path | str = DEFAULT_POLICY_PATH) -> Policy:
 
 @lru_cache(maxsize=1)
 def default_policy() -> Policy:
-    """The shipped policy (``search/policy.yml``), loaded once per process."""
+    """The shipped policy (``search/deflect/policy.yml``), loaded once per process."""
     return load_policy(DEFAULT_POLICY_PATH)

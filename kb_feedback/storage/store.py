@@ -20,11 +20,11 @@ from typing import Any, Literal, get_args
 from sqlalchemy import Connection, Engine, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb_api.storage import migrations
-from kb_api.storage.engine import insert_for, make_engine
-from kb_api.storage.errors import StorageError
-from kb_api.storage.privacy import clean_text
-from kb_api.storage.schema import (
+import kb_feedback.storage.migrations as migrations
+from kb_feedback.storage.engine import insert_for, make_engine
+from kb_feedback.storage.errors import StorageError
+from kb_feedback.storage.privacy import clean_text
+from kb_feedback.storage.schema import (
     COMMENT_MAX,
     QUERY_MAX,
     events,
@@ -33,7 +33,7 @@ from kb_api.storage.schema import (
     view_visitors,
     votes,
 )
-from kb_api.storage.visitors import daily_salt, visitor_id
+from kb_feedback.storage.visitors import daily_salt, visitor_id
 
 __all__ = [
     "EVENT_TYPES",
@@ -167,7 +167,7 @@ class FeedbackStore:
     ) -> None:
         """
         Args:
-            engine: From :func:`kb_api.storage.make_engine`.
+            engine: From :func:`kb_feedback.storage.make_engine`.
             retention_days: When set, events and comments older than this are purged
                 once a day, when the first visitor of the day arrives.
             clock: Today's date (UTC); tests pass their own.
@@ -228,23 +228,28 @@ class FeedbackStore:
     # -- visitors --------------------------------------------------------------------------
 
     def visitor(self, client_address: str, user_agent: str) -> Visitor:
-        """Today's id of the visitor at ``client_address`` with ``user_agent``."""
+        """Today's id of the visitor at ``client_address`` with ``user_agent``.
+
+        The first visitor of a day starts the day (:meth:`start_day`): a new salt, and
+        the retention purge.
+        """
         day = self.clock()
         cached = self._salt
         if cached is None or cached[0] != day:
             with self._lock:
                 cached = self._salt
                 if cached is None or cached[0] != day:
-                    cached = self._salt = (day, self._rotate(day))
+                    cached = self._salt = (day, self.start_day(day))
         return Visitor(visitor_id(cached[1], client_address, user_agent), day)
 
-    def _rotate(self, day: dt.date) -> bytes:
+    def start_day(self, day: dt.date) -> bytes:
+        """Begin ``day``: its visitor salt (returned), yesterday's "counted" rows
+        dropped, then :meth:`apply_retention`."""
         with self._write() as conn:
             salt = daily_salt(conn, day)
             # Yesterday's "already counted" rows are useless once its salt is gone.
             conn.execute(delete(view_visitors).where(view_visitors.c.day < day))
-        if self.retention_days is not None:
-            self.purge(self.retention_days)
+        self.apply_retention()
         return salt
 
     # -- writes ----------------------------------------------------------------------------
@@ -314,6 +319,12 @@ class FeedbackStore:
             return {path: int(n) for path, n in conn.execute(query)}
 
     # -- retention -------------------------------------------------------------------------
+
+    def apply_retention(self) -> PurgeResult | None:
+        """:meth:`purge` what is older than ``retention_days``; None when it is not set."""
+        if self.retention_days is None:
+            return None
+        return self.purge(self.retention_days)
 
     def purge(self, older_than_days: int) -> PurgeResult:
         """Delete events and clear vote comments older than ``older_than_days`` days,

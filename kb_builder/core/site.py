@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb_builder.articles import Article, load_articles, to_documents
-from kb_builder.checks import CheckOptions, check_articles
-from kb_builder.problems import Problem
+from kb_builder.core.articles import Article, load_articles, to_documents
+from kb_builder.core.checks import CheckOptions, check_articles
+from kb_builder.core.problems import Problem
 from search.documents import Document
 
 __all__ = ["Site", "nav_paths"]

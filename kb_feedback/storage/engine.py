@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from kb_api.storage.errors import StorageError
+from kb_feedback.storage.errors import StorageError
 
 __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",

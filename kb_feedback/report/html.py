@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from kb_api.report.model import Report
-from kb_api.report.text import percent
+from kb_feedback.report.format import cut, percent
+from kb_feedback.report.model import Report
 
 __all__ = ["bar_chart", "render_html"]
 
@@ -34,10 +34,6 @@ _BLUE = "#1a4fa0"
 _GREEN = "#2e7d32"
 _RED = "#c62828"
 _AMBER = "#b26a00"
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def bar_chart(
@@ -71,7 +67,7 @@ def bar_chart(
         parts.append(
             f"<g><title>{escape(label)}: {escape(text)}</title>"
             f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" font-size="13" '
-            f'fill="#1b1b1b">{escape(_cut(label, 42))}</text>'
+            f'fill="#1b1b1b">{escape(cut(label, 42))}</text>'
             f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
             f'rx="3" fill="{colors[i] if colors else color}"/>'
             f'<text x="{label_w + w + 6:.1f}" y="{y + 18}" font-size="13" '

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kb_builder.frontmatter import FrontMatter, FrontMatterError, split_front_matter
-from kb_builder.markdown_text import Heading, headings, plain_text
-from kb_builder.placeholders import fill
+from kb_builder.core.frontmatter import FrontMatter, FrontMatterError, split_front_matter
+from kb_builder.core.markdown_text import Heading, headings, plain_text
+from kb_builder.core.placeholders import fill
 from search.documents import Document
 
 __all__ = ["DEFAULT_SECTIONS", "Article", "load_articles", "to_documents"]
