@@ -10,7 +10,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from kb_api.errors import ERROR_RESPONSES, install_error_handlers
 from kb_api.index import IndexHandle
 from kb_api.limits import BodySizeLimit, RateLimiter
+from kb_api.observability import RequestObserver
 from kb_api.routes import ROUTERS
+from kb_api.routes.probes import PROBE_PATHS
 from kb_api.settings import Settings
 
 __all__ = ["create_app"]
@@ -47,14 +49,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     # Last added runs first: CORS wraps the limits so that browsers can read a 413 or 429.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RateLimiter, limit=settings.rate_limit)
+    app.add_middleware(RateLimiter, limit=settings.rate_limit, exempt=("/api/health", *PROBE_PATHS))
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"],
         max_age=600,
+        expose_headers=["X-Request-ID"],
     )
+    # Outermost: one log line, one metric sample and a request id for every answer.
+    app.add_middleware(RequestObserver)
     log.debug(
         "API created: index %s, CORS %s, rate limit %s",
         settings.index_dir,

@@ -59,6 +59,11 @@ class IndexHandle:
                 self._kb = kb
             return self._kb
 
+    def opened(self) -> Any:
+        """The ``KnowledgeBase`` if this process has opened it already, else ``None``
+        (never tries to open it: for probes that must stay cheap)."""
+        return self._kb
+
     def available(self) -> bool:
         """Whether an index can be opened now."""
         try:

@@ -10,16 +10,28 @@ connection waiting (asyncio accepts in batches), so with keep-alive clients one 
 could end up with all of them and one core doing all the work (bench/serve.py saw it),
 and its socket is created without ``IPPROTO_TCP``, so TCP_NODELAY is never set and every
 keep-alive answer waited ~40 ms for a delayed ACK (uvicorn issue #3149).
+
+Logging: uvicorn's access log is off (it records the query string and the client
+address); :mod:`kb_api.observability` writes one line per request instead, in
+``KB_LOG_FORMAT``. Metrics: the workers share a ``PROMETHEUS_MULTIPROC_DIR`` that this
+module creates (or, when the variable is set, empties) before they start.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import logging
+import logging.config
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
+import tempfile
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from kb_api.settings import Settings
@@ -40,7 +52,7 @@ def serve_main(
     workers: int = 1,
     forwarded_allow_ips: str | None = None,
     log_level: str = "info",
-    access_log: bool = True,
+    access_log: bool = False,
 ) -> None:
     """Serve the API with uvicorn until interrupted.
 
@@ -50,9 +62,54 @@ def serve_main(
         workers: Worker processes (each holds its own index handle and socket).
         forwarded_allow_ips: Load balancer addresses whose ``X-Forwarded-For`` is trusted,
             so that the rate limit counts real clients.
+        access_log: uvicorn's own access log (it logs query strings and client
+            addresses: leave it off; the API logs one line per request itself).
     """
     settings = settings or Settings.from_env()
     os.environ.update(settings.to_env())
+    from kb_api.observability import log_config
+
+    logging_config = log_config(settings.log_format, log_level)
+    # dictConfig consumes parts of the dict it is given: each user gets a copy.
+    logging.config.dictConfig(copy.deepcopy(logging_config))
+    with _metrics_dir():
+        _serve(
+            settings, host, port, workers, forwarded_allow_ips, log_level, access_log,
+            copy.deepcopy(logging_config),
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _metrics_dir() -> Iterator[Path]:
+    """``PROMETHEUS_MULTIPROC_DIR`` for the workers: the operator's (emptied of the last
+    run's files) or a temporary one, removed at exit."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if given:
+        path = Path(given)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+        yield path
+        return
+    path = Path(tempfile.mkdtemp(prefix="kb-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    try:
+        yield path
+    finally:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int,
+    forwarded_allow_ips: str | None,
+    log_level: str,
+    access_log: bool,
+    logging_config: dict[str, Any],
+) -> None:
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -60,6 +117,7 @@ def serve_main(
         "forwarded_allow_ips": forwarded_allow_ips,
         "log_level": log_level,
         "access_log": access_log,
+        "log_config": logging_config,
     }
     log.info(
         "serving the API on http://%s:%d with %d worker(s), index %s",

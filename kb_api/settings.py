@@ -15,6 +15,7 @@ from pathlib import Path
 __all__ = ["RateLimit", "Settings", "SettingsError"]
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|s|m|h)\s*$", re.IGNORECASE)
+LOG_FORMATS = ("plain", "json")
 _PERIODS = {"second": 1.0, "s": 1.0, "minute": 60.0, "m": 60.0, "hour": 3600.0, "h": 3600.0}
 
 
@@ -112,6 +113,15 @@ class Settings:
         ),
     )
     """How long feedback events, search queries and comments are kept."""
+    log_format: str = field(
+        default="plain",
+        metadata=_env(
+            "KB_LOG_FORMAT",
+            "`plain` or `json`: how `kb api` writes its log lines (one per request: method, "
+            "path without the query string, route, status, duration, request id).",
+        ),
+    )
+    """Format of the log lines `kb api` writes."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -160,6 +170,11 @@ class Settings:
                 values["retention_days"] = int(raw)
             else:
                 problems.append(f"KB_RETENTION_DAYS: expected a positive integer, got {raw!r}")
+        if (raw := get("KB_LOG_FORMAT")) is not None:
+            if raw.lower() in LOG_FORMATS:
+                values["log_format"] = raw.lower()
+            else:
+                problems.append(f"KB_LOG_FORMAT: expected 'plain' or 'json', got {raw!r}")
         if problems:
             raise SettingsError(problems)
         return cls(**values)  # type: ignore[arg-type]
@@ -174,6 +189,7 @@ class Settings:
             "KB_SITE_URL": self.site_url or "",
             "KB_MAX_BODY_BYTES": str(self.max_body_bytes),
             "KB_RETENTION_DAYS": str(self.retention_days),
+            "KB_LOG_FORMAT": self.log_format,
         }
 
     @staticmethod

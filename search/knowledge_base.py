@@ -156,6 +156,11 @@ class KnowledgeBase:
             return gen
 
     @property
+    def generation(self) -> Path:
+        """The generation directory answering queries now (``index_dir`` points to it)."""
+        return self._generation().path
+
+    @property
     def doc_count(self) -> int:
         """Number of indexed articles."""
         return self._generation().doc_count

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kb_api.routes import docs, feedback, health, search, suggest
+from kb_api.routes import docs, feedback, health, probes, search, suggest
 
 __all__ = ["ROUTERS"]
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    probes.router,
     search.router,
     suggest.router,
     docs.router,

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb_api.errors import ApiError
+from kb_api.metrics import count_event, count_vote
 from kb_feedback.storage import EventType, FeedbackStore, StorageError, Visitor
 from kb_feedback.storage.schema import COMMENT_MAX, PATH_MAX
 
@@ -168,6 +169,7 @@ def vote(request: Request, response: Response, body: Annotated[VoteIn, Body()]) 
         store.record_vote(
             path, _visitor(request, store), helpful=body.helpful, comment=body.comment
         )
+        count_vote(body.helpful)
         return _stats(store, path, response)
 
 
@@ -193,6 +195,7 @@ def event(request: Request, body: Annotated[EventIn, Body()]) -> Response:
     path = _published(request, body.path) if body.path is not None else None
     with _storage(request) as store:
         store.record_event(body.type, path=path, query=body.query)
+    count_event(str(body.type))
     return Response(status_code=204)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from kb_api.metrics import count_search
 from kb_api.urls import absolute_urls
 
 __all__ = ["router"]
@@ -32,5 +33,6 @@ async def search(
     """
     kb = request.app.state.index.get()
     results = kb.query(q, limit=limit, section=section).to_dict()
+    count_search(results)
     absolute_urls(results.get("results", []), request.app.state.settings.site_url)
     return results

@@ -10,6 +10,7 @@ from typing import Annotated, Any, get_type_hints
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from kb_api.metrics import count_suggestion
 from kb_api.urls import absolute_urls
 from search.deflect import Channel, OutOfScope, SecretWarning
 from search.deflect import suggest as deflect
@@ -65,5 +66,6 @@ async def suggest(request: Request, ticket: Annotated[Ticket, Body()]) -> dict[s
     about pasted secrets (never the secret itself) and the channel to use."""
     kb = request.app.state.index.get()
     result = deflect(ticket.subject, ticket.body, kb=kb).to_dict()
+    count_suggestion(result)
     absolute_urls(result["articles"], request.app.state.settings.site_url)
     return result
