@@ -78,8 +78,12 @@ def build(config_file: Path, strict: bool, site_dir: str | None, verbose: bool) 
     overrides: dict[str, Any] = {"strict": strict}
     if site_dir:
         overrides["site_dir"] = site_dir
+    config = _load(config_file, **overrides)
+    from kb_builder.verify_command import require_kb_plugin
+
+    require_kb_plugin(config)
     try:
-        build_site(_load(config_file, **overrides))
+        build_site(config)
     except BuildFailed as e:
         raise click.ClickException(str(e)) from e
 
@@ -396,6 +400,10 @@ def purge_command(database_url: str | None, older_than_days: int | None, as_json
     else:
         click.echo(", ".join(f"{k}: {v}" for k, v in data.items()))
 
+
+from kb_builder.verify_command import verify_command  # noqa: E402
+
+main.add_command(verify_command)
 
 if __name__ == "__main__":
     main()

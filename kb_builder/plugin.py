@@ -46,6 +46,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self._env: tuple[Any, Any] | None = None
         self._final_site: Path | None = None
         self._staging_site: Path | None = None
+        self._site_dir = "site"
         self._succeeded = False
         self._related_pending: list[tuple[Article, str]] = []
         """Pages written before related articles were known: (article, output file)."""
@@ -74,6 +75,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     f"Cannot create a staging directory beside {final}: {e.strerror or e}"
                 ) from e
             config.site_dir = str(self._staging_site)
+        self._site_dir = config.site_dir
         if self.config.widgets:
             for asset in sorted(ASSETS_DIR.iterdir()):
                 uri = f"{ASSETS_URI}/{asset.name}"
@@ -330,6 +332,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if not self._succeeded:
             self._discard()
             return
+        if not self.is_serve:  # what a generator that skipped this plugin would lack
+            from kb_builder.verify import verify_staged_site
+
+            staged = self.index.staging if self.index is not None else None
+            if self.index is not None:
+                self.index.related()  # the staged index is complete
+            failed = verify_staged_site(Path(self._site_dir), self.config, staged)
+            if failed:
+                self._discard()
+                raise PluginError(failed)
         if self.index is not None:
             self.index.commit()
             self.index = None
