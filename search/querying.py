@@ -30,9 +30,9 @@ MAX_QUERY_CHARS = 2000
 #: A query with more distinct words than this is treated as prose (a ticket).
 SHORT_QUERY_WORDS = 10
 #: Terms kept from prose, the most distinctive first.
-MAX_LONG_TERMS = 14
+MAX_LONG_TERMS = 18
 #: In prose, a term in more than this share of the articles is dropped.
-MAX_LONG_DF_RATIO = 0.35
+MAX_LONG_DF_RATIO = 0.5
 
 #: Relative weights of a query term, by where it came from.
 PART_WEIGHT = 0.5
