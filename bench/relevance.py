@@ -69,6 +69,8 @@ SETS: dict[str, Path] = {
     "dev tickets": TICKETS,
     "tune queries": BLIND / "tune-queries.jsonl",
     "tune tickets": BLIND / "tune-tickets.jsonl",
+    "tune (EC) queries": BLIND / "tune-ec-queries.jsonl",
+    "tune (EC) tickets": BLIND / "tune-ec-tickets.jsonl",
     "holdout queries": BLIND / "holdout-queries.jsonl",
     "holdout tickets": BLIND / "holdout-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
