@@ -132,6 +132,7 @@ _LOGIN_PAIR = re.compile(
 _CREDENTIAL_CONTEXT = re.compile(
     rf"(?<![\w-])(?:{_PASSWORD_WORD}|login\s+(?:details|info|information|data)|credentials"
     r"|access\s+details|log\s*in\s+with|sign\s+in\s+with|zugangsdaten|datos\s+de\s+acceso"
+    r"|(?:admin\s+|wp\s+|wordpress\s+|cpanel\s+|whm\s+|ftp\s+)?log-?ins?|user\s*names?"
     r"|identifiants|dados\s+de\s+acesso|inloggegevens|tried)(?![\w-])",
     re.IGNORECASE,
 )
@@ -194,9 +195,12 @@ def _is_secretish(token: str, *, delimited: bool) -> bool:
     mixed_case = token.lower() != token and token.upper() != token
     if delimited:
         # "password: x" is a disclosure unless x is an ordinary word ending the sentence
-        # ("the password is changed", "password is required").
+        # ("the password is changed", "password was phished:").
         if token.isdigit():
             return len(token) >= 4
+        core = token.rstrip(":!?")
+        if core.isalpha() and core.islower() and core.endswith(("ed", "ing", "ly")):
+            return False
         return not token.lower().endswith(("ed", "ing", "ly")) or has_digit or has_symbol
     # "password Bluefin2024!": only a value that is clearly not a word counts; a capital
     # letter alone does not make one ("password Outlook asks for").

@@ -495,6 +495,34 @@ def _parse(raw: object, source: str) -> Policy:
     )
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping: PyYAML keeps the
+    last one silently, so a rule pasted without its `- level:` line would quietly take
+    over the rule above it."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"key {key!r} given twice (line {seen[key] + 1} and line "
+                f"{key_node.start_mark.line + 1})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
 def load_policy(path: Path | str = DEFAULT_POLICY_PATH) -> Policy:
     """Read and validate a policy file.
 
@@ -504,7 +532,7 @@ def load_policy(path: Path | str = DEFAULT_POLICY_PATH) -> Policy:
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except OSError as e:
         raise PolicyError(path, [f"cannot read the file: {e.strerror or e}"]) from e
     except yaml.YAMLError as e:

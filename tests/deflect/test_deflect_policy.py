@@ -193,3 +193,18 @@ def test_unless_keeps_a_rule_from_firing(tmp_path: Path) -> None:
     # An outage that comes and goes for everyone is a degraded service, not a full outage.
     assert assess_priority("all my sites are down")[0] == "critical"
     assert assess_priority("all my sites are down every few minutes, then come back")[0] == "high"
+
+
+def test_a_key_given_twice_is_an_error(tmp_path: Path) -> None:
+    # A rule pasted without its "- level:" line would otherwise take over the one above.
+    path = tmp_path / "policy.yml"
+    path.write_text(
+        DEFAULT_POLICY_PATH.read_text(encoding="utf-8").replace(
+            "      name: compromised-site\n",
+            "      name: compromised-site\n      name: again\n",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert "key 'name' given twice" in caught.value.problems[0]

@@ -123,7 +123,7 @@ def test_result_shape(kb: Any) -> None:
         "channel",
     ]
     assert data["priority"] == "medium"
-    assert data["priority_reason"].endswith('Matched "comes back".')
+    assert data["priority_reason"].endswith('Matched "mail comes back".')
     assert data["out_of_scope"] is None and data["secrets"] == []
     assert set(data["channel"]) == {"recommended", "message"}
 
