@@ -1,7 +1,7 @@
 """The support policy on the blind evaluation set (bench/data): a CI guard with floors.
 
 The set was written by people who never saw the articles, the rules or the dev set. Its
-"tune" half is what the rules were tuned on; its "holdout" half is only ever scored here
+"tune" half (and a third writer's "tune-ec" tickets) is what the rules were tuned on; its "holdout" half is only ever scored here
 and by bench/relevance.py, never read. Each floor sits a little under what was measured
 (bench/RESULTS.md), so a change that helps the sets we tune on and hurts the untouched
 half fails. Raise a floor when a change raises the figure.
@@ -27,11 +27,18 @@ FLOORS: dict[str, dict[str, float]] = {
         "scope recall": 0.95,
         "secret recall": 1.00,
     },
+    "tune-ec": {
+        "priority exact": 0.79,
+        "priority acceptable": 0.91,
+        "scope precision": 0.95,
+        "scope recall": 0.95,
+        "secret recall": 1.00,
+    },
     "holdout": {
-        "priority exact": 0.74,
-        "priority acceptable": 0.82,
+        "priority exact": 0.77,
+        "priority acceptable": 0.84,
         "scope precision": 0.90,
-        "scope recall": 0.70,
+        "scope recall": 0.78,
         "secret recall": 1.00,
     },
 }

@@ -49,8 +49,10 @@ SETS: dict[str, tuple[Path | None, float, float]] = {
     "held-out": (HERE / "data" / "heldout_queries.jsonl", 0.92, 0.91),
     "tune queries": (BLIND / "tune-queries.jsonl", 0.92, 0.88),
     "tune tickets": (BLIND / "tune-tickets.jsonl", 0.94, 0.87),
+    "tune (EC) queries": (BLIND / "tune-ec-queries.jsonl", 0.95, 0.91),
+    "tune (EC) tickets": (BLIND / "tune-ec-tickets.jsonl", 0.93, 0.87),
     "holdout queries": (BLIND / "holdout-queries.jsonl", 0.90, 0.88),
-    "holdout tickets": (BLIND / "holdout-tickets.jsonl", 0.87, 0.82),
+    "holdout tickets": (BLIND / "holdout-tickets.jsonl", 0.88, 0.83),
 }
 TICKET_SETS = [name for name in SETS if "tickets" in name]
 
