@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from kb_feedback import DEFAULT_DATABASE_FILE
+from search import DEFAULT_INDEX_DIR
+
 if TYPE_CHECKING:
     from search.knowledge_base import KnowledgeBase
 
@@ -21,7 +24,7 @@ log = logging.getLogger(__name__)
 INDEX_OPTION = click.option(
     "--index-dir",
     type=click.Path(path_type=Path),
-    default=".kb/index",
+    default=DEFAULT_INDEX_DIR,
     show_default=True,
     envvar="KB_INDEX_DIR",
     help="The search index built by kb build.",
@@ -303,7 +306,7 @@ def _database_url(explicit: str | None) -> str:
 DATABASE_OPTION = click.option(
     "--database-url",
     envvar="KB_DATABASE_URL",
-    help="SQLAlchemy URL of the feedback database (default: SQLite at .kb/kb.sqlite3).",
+    help=f"SQLAlchemy URL of the feedback database (default: SQLite at {DEFAULT_DATABASE_FILE}).",
 )
 
 
