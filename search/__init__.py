@@ -91,4 +91,3 @@ def get_knowledge_base(index_dir: str | Path | None = None) -> KnowledgeBase:
 
                 kb = _open[key] = open_index(path)
     return kb
-

@@ -420,4 +420,3 @@ def _patch_generation(
         removed=len(removed),
         reused=len(old_hashes) - len(changed) + added - len(removed),
     )
-
