@@ -10,26 +10,7 @@ from click.testing import CliRunner
 import search
 from kb_builder.cli import main
 from kb_builder.core.problems import Problem, Severity, failed, summary
-from search import Document
-
-DOCS = [
-    Document(
-        path="email/bounces-ndr.md",
-        url="email/bounces-ndr/",
-        title="Understanding bounce messages",
-        summary="What 550 5.1.1 means.",
-        body="A bounce says why mail came back: 550 5.1.1 user unknown.",
-        section="email",
-    ),
-    Document(
-        path="hosting/htaccess.md",
-        url="hosting/htaccess/",
-        title="Editing .htaccess",
-        summary="Redirects and rewrites.",
-        body="Redirect a page with a rule in the .htaccess file.",
-        section="hosting",
-    ),
-]
+from tests.search.conftest import DOCS
 
 
 def test_check_counts_and_fails() -> None:
@@ -50,7 +31,7 @@ def test_search_and_suggest_print_lines(tmp_path: Path) -> None:
     lines = found.stdout.splitlines()
     assert lines[0] == "Did you mean: bounce 550"
     assert lines[1].startswith(" 1. Understanding bounce messages  [email/bounces-ndr.md]  ")
-    assert lines[2:] == ["    What 550 5.1.1 means."]
+    assert lines[2:] == ["    Read a bounce: who rejected the mail and why."]
     nothing = runner.invoke(main, ["search", "zzqqxx", *index])
     assert nothing.stdout == "No results.\n"
 
