@@ -17,6 +17,7 @@ from kb_builder import output, preview
 from kb_builder.config import KnowledgeBaseConfig
 from kb_builder.core import blocks
 from kb_builder.core.articles import Article
+from kb_builder.core.blocks import RELATED_PENDING_HTML
 from kb_builder.core.index import DocumentSource
 from kb_builder.core.placeholders import fill
 from kb_builder.core.popular import database_url_for_build
@@ -211,7 +212,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 nearest=self._nearest(article) if article.is_article else (),
                 limits=self._limits,
             )
-            if blocks.RELATED_PENDING_HTML in html_blocks:
+            if RELATED_PENDING_HTML in html_blocks:
                 # Rendering does not wait for the index worker: the page gets its
                 # related articles in on_post_build (_add_pending_related).
                 self._related_pending.append((article, page.file.abs_dest_path))
@@ -275,7 +276,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             )
             path = Path(dest)
             text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace(blocks.RELATED_PENDING_HTML, related, 1), encoding="utf-8")
+            path.write_text(text.replace(RELATED_PENDING_HTML, related, 1), encoding="utf-8")
         log.debug("related articles added to %d page(s) after rendering", len(pending))
 
     def on_build_error(self, *, error: Exception) -> None:
