@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from kb_feedback import DEFAULT_DATABASE_URL
+from search import DEFAULT_INDEX_DIR
+
 __all__ = ["RateLimit", "Settings", "SettingsError"]
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|s|m|h)\s*$", re.IGNORECASE)
@@ -61,7 +64,7 @@ class Settings:
     """Configuration of one API process. ``Settings.from_env()`` reads ``KB_*`` variables."""
 
     index_dir: Path = field(
-        default=Path(".kb/index"),
+        default=Path(DEFAULT_INDEX_DIR),
         metadata=_env("KB_INDEX_DIR", "The search index built by `kb build`; opened read-only."),
     )
     """The search index (a directory or the symlink `kb build` swaps atomically)."""
@@ -84,7 +87,7 @@ class Settings:
     )
     """Per-client request budget; over it the API answers 429."""
     database_url: str = field(
-        default="sqlite:///.kb/kb.sqlite3",
+        default=DEFAULT_DATABASE_URL,
         metadata=_env(
             "KB_DATABASE_URL", "SQLAlchemy URL of the feedback database (votes, views, events)."
         ),

@@ -10,7 +10,7 @@ from kb_builder.core.articles import DEFAULT_SECTIONS
 from kb_builder.core.problems import Problem
 from kb_builder.core.site import Site
 
-__all__ = ["BuildFailed", "build_site", "check_site", "load_site"]
+__all__ = ["BuildFailed", "build_site", "check_site", "load_site", "site_sections"]
 
 
 class BuildFailed(RuntimeError):
@@ -36,12 +36,18 @@ def build_site(config: Any) -> None:
         raise BuildFailed(f"Build failed, previous site kept: {e.strerror or e}{where}") from e
 
 
+def site_sections(config: Any) -> tuple[str, ...]:
+    """The section folders the kb plugin's options name (the default ones without it)."""
+    plugin = config.plugins.get("kb")
+    return tuple(plugin.config.sections if plugin else DEFAULT_SECTIONS)
+
+
 def load_site(config: Any, *, include_drafts: bool = True) -> Site:
     """The site's articles, with the kb plugin's options from the loaded configuration."""
     plugin = config.plugins.get("kb")
     return Site.load(
         config.docs_dir,
-        sections=plugin.config.sections if plugin else DEFAULT_SECTIONS,
+        sections=site_sections(config),
         extra=config.extra,
         nav=config.nav,
         review_after_days=plugin.config.review_after_days if plugin else 365,

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from kb_feedback import DEFAULT_DATABASE_FILE
+from search import DEFAULT_INDEX_DIR
+
 if TYPE_CHECKING:
     from search.knowledge_base import KnowledgeBase
 
@@ -21,7 +24,7 @@ log = logging.getLogger(__name__)
 INDEX_OPTION = click.option(
     "--index-dir",
     type=click.Path(path_type=Path),
-    default=".kb/index",
+    default=DEFAULT_INDEX_DIR,
     show_default=True,
     envvar="KB_INDEX_DIR",
     help="The search index built by kb build.",
@@ -109,16 +112,13 @@ def build(config_file: Path, strict: bool, site_dir: str | None, verbose: bool) 
 def check(config_file: Path, paths: tuple[Path, ...], strict: bool, fmt: str, drafts: bool) -> None:
     """Check articles without building: every problem, with file and line."""
     from kb_builder.building import check_site
-    from kb_builder.core.problems import Severity, format_github, format_text
+    from kb_builder.core.problems import failed, format_github, format_text, summary
 
-    config = _load(config_file)
-    problems = check_site(config, paths, include_drafts=drafts)
+    problems = check_site(_load(config_file), paths, include_drafts=drafts)
     for line in (format_github if fmt == "github" else format_text)(problems):
         click.echo(line)
-    errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = len(problems) - errors
-    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
-    if errors or (strict and warnings):
+    click.echo(summary(problems), err=True)
+    if failed(problems, strict=strict):
         sys.exit(1)
 
 
@@ -130,10 +130,11 @@ def check(config_file: Path, paths: tuple[Path, ...], strict: bool, fmt: str, dr
 @click.option("--summary", default="", help="One or two sentences for listings.")
 def new(config_file: Path, title: str, section: str, name: str | None, summary: str) -> None:
     """Write a new article from the template (never overwrites)."""
+    from kb_builder.building import site_sections
     from kb_builder.core.scaffold import ArticleExists, new_article
 
     config = _load(config_file)
-    sections = config.plugins["kb"].config.sections if "kb" in config.plugins else []
+    sections = site_sections(config) if "kb" in config.plugins else ()
     if sections and section not in sections:
         raise click.BadParameter(
             f"expected one of {', '.join(sections)}, got {section!r}", param_hint="--section"
@@ -195,18 +196,15 @@ def search_command(
         if run_batch(batch, sys.stdout, kb, limit=limit, section=section):
             sys.exit(1)
         return
+    from kb_builder.terminal import search_lines
+
     assert query is not None
     results = kb.query(query, limit=limit, section=section)
     if as_json:
         click.echo(json.dumps({"query": query, **results.to_dict()}, ensure_ascii=False))
         return
-    if results.did_you_mean:
-        click.echo(f"Did you mean: {results.did_you_mean}")
-    if not results.hits:
-        click.echo("No results.")
-    for n, hit in enumerate(results.hits, start=1):
-        click.echo(f"{n:2}. {hit.title}  [{hit.path}]  {hit.score:.2f}")
-        click.echo(f"    {hit.summary}")
+    for line in search_lines(results):
+        click.echo(line)
 
 
 def _open_kb(index_dir: Path) -> KnowledgeBase:
@@ -232,6 +230,7 @@ def suggest_command(
     subject: str, body: str, as_json: bool, batch: TextIO | None, index_dir: Path
 ) -> None:
     """Suggest articles for a ticket and apply the support policy to it."""
+    from kb_builder.terminal import suggestion_lines
     from search.batch import run_suggest_batch
     from search.deflect import suggest
 
@@ -247,18 +246,8 @@ def suggest_command(
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
-    data = result.to_dict()
-    click.echo(f"Priority: {data['priority']}  ({data['priority_reason']})")
-    if data["out_of_scope"]:
-        click.echo(
-            f"Out of scope ({data['out_of_scope']['reason']}): {data['out_of_scope']['message']}"
-        )
-    for secret in data["secrets"]:
-        click.echo(f"Warning ({secret['type']}): {secret['message']}")
-    click.echo(f"Channel: {data['channel']['recommended']}: {data['channel']['message']}")
-    click.echo(f"Articles ({data['confidence']} confidence):")
-    for n, article in enumerate(data["articles"], start=1):
-        click.echo(f"{n:2}. {article['title']}  [{article['path']}]  {article['score']:.2f}")
+    for line in suggestion_lines(result):
+        click.echo(line)
 
 
 @main.command("api")
@@ -307,7 +296,7 @@ def _database_url(explicit: str | None) -> str:
 DATABASE_OPTION = click.option(
     "--database-url",
     envvar="KB_DATABASE_URL",
-    help="SQLAlchemy URL of the feedback database (default: SQLite at .kb/kb.sqlite3).",
+    help=f"SQLAlchemy URL of the feedback database (default: SQLite at {DEFAULT_DATABASE_FILE}).",
 )
 
 
@@ -348,16 +337,13 @@ def report_command(
     index_dir: Path,
 ) -> None:
     """Deflection funnel, top and least helpful articles, and content gaps."""
-    from kb_builder.building import load_site
-    from kb_builder.core.gaps import write_gap_stubs
-    from kb_feedback.report import build_report, render_html, render_text
+    from kb_builder.reporting import report_for_site, write_gap_drafts
+    from kb_feedback.report import render_html, render_text
     from kb_feedback.storage import StorageError
 
     config = _load(config_file)
-    site = load_site(config)
-    titles = {a.rel_path: a.title for a in site.articles}
     try:
-        report = build_report(_database_url(database_url), days=days, limit=limit, titles=titles)
+        report = report_for_site(config, _database_url(database_url), days=days, limit=limit)
         click.echo(report.to_json() if as_json else render_text(report))
         if html_file is not None:
             html_file.write_text(render_html(report), encoding="utf-8")
@@ -365,14 +351,7 @@ def report_command(
     except StorageError as e:
         raise click.ClickException(str(e)) from e
     if gaps:
-        import search
-
-        try:
-            kb = search.open_index(index_dir)
-        except search.IndexNotFound:
-            kb = None
-        written = write_gap_stubs(report, Path(config.docs_dir), kb=kb, sections=site.sections)
-        for path in written:
+        for path in write_gap_drafts(config, report, index_dir):
             click.echo(f"Wrote draft {path}", err=True)
 
 

@@ -10,6 +10,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from kb_builder.core.articles import DEFAULT_SECTIONS
+from search import DEFAULT_INDEX_DIR
 
 __all__ = ["KnowledgeBaseConfig"]
 
@@ -18,7 +19,7 @@ class KnowledgeBaseConfig(base.Config):
     sections = c.ListOfItems(c.Type(str), default=list(DEFAULT_SECTIONS))
     """Section folders under ``docs/``, in navigation order. Each has an ``index.md``."""
 
-    index_dir = c.Type(str, default=".kb/index")
+    index_dir = c.Type(str, default=DEFAULT_INDEX_DIR)
     """Where the search index is written, relative to ``mkdocs.yml``."""
 
     review_after_days = c.Type(int, default=365)

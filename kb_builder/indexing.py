@@ -17,13 +17,11 @@ import signal
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-import search
+from kb_builder.core.index import DocumentSource, index_site
 from search.documents import Document
 
 __all__ = ["StagedIndex"]
@@ -33,35 +31,11 @@ log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 
 
-@dataclass(frozen=True)
-class DocumentSource:
-    """Where the index worker reads the published articles from.
-
-    The worker turns the Markdown into search documents itself, so the process that
-    renders pages does not spend a second on it (and sends a few paths, not megabytes).
-    """
-
-    docs_dir: str
-    sections: tuple[str, ...]
-    extra: dict[str, Any]
-
-    def __call__(self) -> list[Document]:
-        from kb_builder.core.site import Site
-
-        return Site.load(self.docs_dir, sections=self.sections, extra=self.extra).documents()
-
-
 def _stage(
     source: DocumentSource | Sequence[Document], staging: Path, live: Path, related_limit: int
 ) -> dict[str, list[str]]:
     """Build the staged generation (reusing the live one's unchanged documents)."""
-    documents = source() if callable(source) else source
-    search.build_index(documents, staging, reuse_from=live)
-    kb = search.open_index(staging)
-    try:
-        return kb.related_all(limit=related_limit)
-    finally:
-        kb.close()
+    return index_site(source, staging, reuse_from=live, related_limit=related_limit)
 
 
 def _die_with_parent(parent_pid: int) -> None:

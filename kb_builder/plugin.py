@@ -13,13 +13,17 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from kb_builder import listings, output, popular, preview
+from kb_builder import output, preview
 from kb_builder.config import KnowledgeBaseConfig
+from kb_builder.core import blocks
 from kb_builder.core.articles import Article
+from kb_builder.core.blocks import RELATED_PENDING_HTML
+from kb_builder.core.index import DocumentSource
 from kb_builder.core.placeholders import fill
+from kb_builder.core.popular import database_url_for_build
 from kb_builder.core.problems import Severity
 from kb_builder.core.site import Site
-from kb_builder.indexing import DocumentSource, StagedIndex, index_write_error
+from kb_builder.indexing import StagedIndex, index_write_error
 
 __all__ = ["KnowledgeBasePlugin"]
 
@@ -29,8 +33,6 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/kb"
 BLOCKS_MARKER_HTML = "<!-- kb:blocks -->"
 BLOCKS_MARKER = f"\n\n{BLOCKS_MARKER_HTML}\n\n"
-RELATED_PENDING_HTML = "<!-- kb:related -->"
-"""Where an article page's related articles go once the index worker has found them."""
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
@@ -40,7 +42,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.command = "build"
         self.site: Site | None = None
         self.index: StagedIndex | None = None
-        self.popularity: popular.Popularity | None = None
+        self.popularity: blocks.Popularity | None = None
         self.preview: preview.PreviewIndex | None = None
         self._listing_signature: preview.ListingSignature | None = None
         self._env: tuple[Any, Any] | None = None
@@ -103,9 +105,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             include_drafts=self.is_serve,
             previous=self.site if self.is_serve else None,
         )
-        self.popularity = popular.load_popularity(
+        self.popularity = blocks.load_popularity(
             site,
-            database_url=popular.database_url_for_build(
+            database_url=database_url_for_build(
                 self.config.database_url, Path(config.config_file_path or ".").resolve().parent
             ),
         )
@@ -204,79 +206,38 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             meta = f'<meta name="kb:path" content="{html.escape(article.rel_path, quote=True)}">'
             output = output.replace("</head>", f"{meta}\n</head>", 1)
         if BLOCKS_MARKER_HTML in output:
-            blocks = self._blocks(article)
-            if RELATED_PENDING_HTML in blocks:
-                self._related_pending.append((article, page.file.abs_dest_path))
-            output = output.replace(BLOCKS_MARKER_HTML, blocks, 1)
-        return output
-
-    def _blocks(self, article: Article) -> str:
-        assert self.site is not None
-        if article.is_home:
-            return self._home_blocks(article)
-        if article.is_landing_page and article.section:
-            return self._popular(article, section=article.section) + listings.section_listing(
-                self.site.section_articles(article.section), article
-            )
-        if article.is_article:
-            return self._article_blocks(article)
-        return ""
-
-    def _home_blocks(self, home: Article) -> str:
-        assert self.site is not None
-        sections = []
-        for name in self.config.sections:
-            landing = self.site.landing_page(name)
-            if landing is not None:
-                sections.append((landing, len(self.site.section_articles(name))))
-        return listings.sections_grid(sections, home) + self._popular(home)
-
-    def _popular(self, page: Article, *, section: str | None = None) -> str:
-        """ "Most viewed" (from the database, when there is one) and "Recently updated"."""
-        assert self.site is not None and self.popularity is not None
-        return popular.popular_blocks(
-            self.popularity, self.site, page, section=section, limit=self.config.popular_limit
-        )
-
-    def _article_blocks(self, article: Article) -> str:
-        assert self.site is not None
-        blocks = self._related_html(article)
-        if article.section:
-            siblings = [a for a in self.site.section_articles(article.section) if a is not article]
-            blocks += listings.section_sidebar(
-                siblings[: self.config.section_sidebar_limit],
-                self.site.landing_page(article.section),
+            assert self.popularity is not None
+            html_blocks = blocks.page_blocks(
                 article,
-                len(siblings) + 1,
+                self.site,
+                self.popularity,
+                nearest=self._nearest(article) if article.is_article else (),
+                limits=self._limits,
             )
-        return blocks
-
-    def _related_html(self, article: Article) -> str:
-        assert self.site is not None
-        by_path = self.site.by_path
-        if self.index is not None:
-            if not self.index.related_ready():
+            if RELATED_PENDING_HTML in html_blocks:
                 # Rendering does not wait for the index worker: the page gets its
                 # related articles in on_post_build (_add_pending_related).
-                return RELATED_PENDING_HTML
-            nearest = self.index.related().get(article.rel_path, [])
-        elif self.preview is not None:
-            nearest = self.preview.related(article.rel_path, limit=self.config.related_limit)
-        else:
-            nearest = []
-        chosen: list[Article] = []
-        for path in [*article.related, *nearest]:
-            other = by_path.get(path)
-            if (
-                other is not None
-                and other is not article
-                and other not in chosen
-                and (self.site.include_drafts or not other.draft)
-            ):
-                chosen.append(other)
-        return listings.related_block(
-            chosen[: max(self.config.related_limit, len(article.related))], article
+                self._related_pending.append((article, page.file.abs_dest_path))
+            output = output.replace(BLOCKS_MARKER_HTML, html_blocks, 1)
+        return output
+
+    @property
+    def _limits(self) -> blocks.BlockLimits:
+        return blocks.BlockLimits(
+            related_limit=self.config.related_limit,
+            section_sidebar_limit=self.config.section_sidebar_limit,
+            popular_limit=self.config.popular_limit,
         )
+
+    def _nearest(self, article: Article) -> list[str] | None:
+        """What the index found nearest to ``article``; None while it is being built."""
+        if self.index is not None:
+            if not self.index.related_ready():
+                return None
+            return self.index.related().get(article.rel_path, [])
+        if self.preview is not None:
+            return self.preview.related(article.rel_path, limit=self.config.related_limit)
+        return []
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         from kb_builder.serving import mount_api, watch_natively
@@ -286,14 +247,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             mount_api(
                 server,
                 index_dir=self.index_dir(config),
-                database_url=self.database_url(config),
+                database_url=self.config.database_url or None,
                 cors_origins=self.config.cors_origins,
             )
         return server
-
-    def database_url(self, config: MkDocsConfig) -> str | None:
-        """The configured database, or None for the API's default (SQLite under .kb/)."""
-        return self.config.database_url or None
 
     # -- publishing ------------------------------------------------------------------------
 
@@ -310,17 +267,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def _add_pending_related(self) -> None:
         """Fill in the related articles of the pages written before they were known."""
         pending, self._related_pending = self._related_pending, []
-        if pending and self.index is not None:
+        if not pending:
+            return
+        assert self.site is not None
+        if self.index is not None:
             self.index.related()  # waits for the index worker
         for article, dest in pending:
+            related = blocks.related_block(
+                article, self.site, self._nearest(article), limit=self.config.related_limit
+            )
             path = Path(dest)
             text = path.read_text(encoding="utf-8")
-            path.write_text(
-                text.replace(RELATED_PENDING_HTML, self._related_html(article), 1),
-                encoding="utf-8",
-            )
-        if pending:
-            log.debug("related articles added to %d page(s) after rendering", len(pending))
+            path.write_text(text.replace(RELATED_PENDING_HTML, related, 1), encoding="utf-8")
+        log.debug("related articles added to %d page(s) after rendering", len(pending))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._succeeded = False

@@ -23,7 +23,7 @@ from search.documents import Document
 from search.errors import IndexNotFound, SearchError
 
 if TYPE_CHECKING:
-    from search.indexing import BuildReport, build_index, update_documents
+    from search.indexing import BuildReport, build_index
     from search.knowledge_base import KnowledgeBase, open_index
     from search.results import Hit, SearchResults
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 _LAZY = {
     "BuildReport": "search.indexing",
     "build_index": "search.indexing",
-    "update_documents": "search.indexing",
     "KnowledgeBase": "search.knowledge_base",
     "open_index": "search.knowledge_base",
     "Hit": "search.results",
@@ -62,8 +61,6 @@ __all__ = [
     "default_index_dir",
     "get_knowledge_base",
     "open_index",
-    "query",
-    "update_documents",
 ]
 
 #: Where the index lives when neither an argument nor ``KB_INDEX_DIR`` says otherwise.
@@ -94,17 +91,3 @@ def get_knowledge_base(index_dir: str | Path | None = None) -> KnowledgeBase:
 
                 kb = _open[key] = open_index(path)
     return kb
-
-
-def query(
-    text: str,
-    *,
-    limit: int = 10,
-    section: str | None = None,
-    index_dir: str | Path | None = None,
-) -> SearchResults:
-    """Search the index at ``index_dir`` (default: :func:`default_index_dir`).
-
-    See :meth:`KnowledgeBase.query`. The index is opened on first use and kept open.
-    """
-    return get_knowledge_base(index_dir).query(text, limit=limit, section=section)

@@ -46,7 +46,6 @@ __all__ = [
     "current_generation",
     "document_hash",
     "read_vocabulary",
-    "update_documents",
 ]
 
 logger = logging.getLogger(__name__)
@@ -421,35 +420,3 @@ def _patch_generation(
         removed=len(removed),
         reused=len(old_hashes) - len(changed) + added - len(removed),
     )
-
-
-def update_documents(
-    index_dir: str | Path,
-    documents: Iterable[Document] = (),
-    removed_paths: Iterable[str] = (),
-) -> BuildReport:
-    """Add or replace ``documents`` and delete ``removed_paths`` (``kb serve``'s live reload).
-
-    Works on a copy of the current generation and swaps it in, like :func:`build_index`.
-    Raises :class:`IndexNotFound` if there is no index yet.
-    """
-    started = time.perf_counter()
-    link = Path(index_dir)
-    docs = _unique(documents)
-    with _build_lock(link):
-        current = current_generation(link)
-        if _read_meta(current).get("fingerprint") != ANALYSIS_FINGERPRINT:
-            raise SearchError(
-                f"the index at {link} was built with other synonyms or stop words: rebuild it"
-            )
-        old_hashes = _stored_hashes(current)
-        changed = _changed(docs, old_hashes)
-        removed = [p for p in dict.fromkeys(removed_paths) if p in old_hashes and p not in docs]
-        if not changed and not removed:
-            return _unchanged(current, len(old_hashes), started)
-        report = _patch_generation(link, current, changed, removed, old_hashes)
-        report.update(
-            documents=len(old_hashes) + report["added"] - report["removed"],
-            seconds=time.perf_counter() - started,
-        )
-        return report

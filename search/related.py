@@ -8,27 +8,54 @@ article, so a build can ask for all 2,000.
 
 from __future__ import annotations
 
-import search.ranking as ranking
-from search.generation import Generation
+from collections.abc import Container, Iterable
+from typing import TYPE_CHECKING
 
-__all__ = ["RELATED_QUERY_TERMS", "related_paths"]
+if TYPE_CHECKING:
+    from search.generation import Generation
+
+__all__ = ["RELATED_QUERY_TERMS", "declared_first", "related_paths"]
 
 #: The article's terms (by weight x IDF) that make up its "related" query.
 RELATED_QUERY_TERMS = 25
 
 
+def declared_first(
+    path: str,
+    declared: Iterable[str],
+    nearest: Iterable[str],
+    *,
+    limit: int,
+    known: Container[str],
+) -> list[str]:
+    """The one rule for an article's related list: the articles its front matter declares
+    (in their order), then the nearest by content; only ``known`` paths, never ``path``
+    itself, no repeats, at most ``limit``.
+
+    The engine applies it to its index; the builder to the articles a page may link to.
+    """
+    out: list[str] = []
+    for other in (*declared, *nearest):
+        if other != path and other in known and other not in out:
+            out.append(other)
+    return out[: max(limit, 0)]
+
+
 def related_paths(gen: Generation, path: str, *, limit: int = 5) -> list[str]:
     """See :meth:`search.KnowledgeBase.related`."""
+    # Imported here: the builder's page-rendering process needs only declared_first,
+    # not NumPy.
+    import search.ranking as ranking
+
     docnum = gen.path_to_doc.get(path)
     if docnum is None or limit <= 0:
         return []
     stored = gen.stored(docnum)
-    out: list[str] = []
-    for declared in stored.get("related") or ():
-        if declared != path and declared in gen.path_to_doc and declared not in out:
-            out.append(declared)
-    if len(out) >= limit:
-        return out[:limit]
+    declared = declared_first(
+        path, stored.get("related") or (), (), limit=limit, known=gen.path_to_doc
+    )
+    if len(declared) >= limit:
+        return declared
     weighted: list[tuple[str, float]] = []
     for term, weight in stored.get("top_terms") or ():
         df = gen.df(term)
@@ -37,7 +64,7 @@ def related_paths(gen: Generation, path: str, *, limit: int = 5) -> list[str]:
     weighted.sort(key=lambda tw: -tw[1])
     scores = ranking.score(weighted[:RELATED_QUERY_TERMS], gen.postings, gen.boosts)
     scores[docnum] = 0.0
-    for d in out:
+    for d in declared:
         scores[gen.path_to_doc[d]] = 0.0
-    out.extend(gen.paths[d] for d in ranking.top_k(scores, limit - len(out), gen.paths))
-    return out[:limit]
+    nearest = [gen.paths[d] for d in ranking.top_k(scores, limit - len(declared), gen.paths)]
+    return declared_first(path, declared, nearest, limit=limit, known=gen.path_to_doc)

@@ -5,12 +5,13 @@ Authors fix problems by line, so every key remembers the line it was written on.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from kb_text import describe
 
 __all__ = ["FrontMatter", "FrontMatterError", "split_front_matter"]
 
@@ -76,7 +77,7 @@ def split_front_matter(text: str) -> FrontMatter:
     if data is None:
         data = {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise FrontMatterError(2, "a mapping of keys to values", _describe_type(data))
+        raise FrontMatterError(2, "a mapping of keys to values", describe(data))
     key_lines = {
         str(k.value): 2 + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)
     }
@@ -87,11 +88,3 @@ def split_front_matter(text: str) -> FrontMatter:
         body="\n".join(lines[end + 1 :]),
         body_start=end + 2,
     )
-
-
-def _describe_type(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return repr(value)

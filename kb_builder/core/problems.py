@@ -7,10 +7,10 @@ expected and what arrived, so an author can fix it without reading our code.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Problem", "Severity", "format_github", "format_text"]
+__all__ = ["Problem", "Severity", "failed", "format_github", "format_text", "summary"]
 
 
 class Severity(enum.Enum):
@@ -72,3 +72,14 @@ def format_github(problems: Iterable[Problem]) -> list[str]:
         )
         lines.append(f"::{p.severity.value} {props}::{_escape_github(p.message)}")
     return lines
+
+
+def summary(problems: Sequence[Problem]) -> str:
+    """The count line ``kb check`` ends with: ``2 error(s), 1 warning(s)``."""
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    return f"{errors} error(s), {len(problems) - errors} warning(s)"
+
+
+def failed(problems: Sequence[Problem], *, strict: bool) -> bool:
+    """Whether ``kb check`` fails: on any error, and with ``strict`` on any warning too."""
+    return any(p.severity is Severity.ERROR for p in problems) or (strict and bool(problems))

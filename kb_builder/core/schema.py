@@ -14,26 +14,12 @@ from typing import Any
 
 from kb_builder.core.frontmatter import FrontMatter
 from kb_builder.core.problems import Problem, Severity
+from kb_text import describe
 
-__all__ = ["AUDIENCES", "FIELDS", "SUMMARY_MAX", "Field", "describe", "validate"]
+__all__ = ["AUDIENCES", "FIELDS", "SUMMARY_MAX", "Field", "validate"]
 
 SUMMARY_MAX = 200
 AUDIENCES = ("reseller", "end-customer", "both")
-
-
-def describe(value: Any) -> str:
-    """How a received value is quoted in a problem: ``'email'``, ``3``, ``a list``."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, str) and len(value) > 60:
-        return repr(value[:57] + "...")
-    return repr(value)
 
 
 def _is_str(v: Any) -> bool:

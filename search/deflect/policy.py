@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from kb_text import describe
 from kb_text.secrets import SECRET_KINDS
 
 __all__ = [
@@ -183,7 +184,7 @@ class _Reader:
         self.words = {}
 
     def fail(self, key: str, expected: str, got: object) -> None:
-        self.problems.append(f"{key!r}: expected {expected}, got {_show(got)}")
+        self.problems.append(f"{key!r}: expected {expected}, got {describe(got)}")
 
     def mapping(self, data: object, key: str) -> dict[str, Any]:
         if not isinstance(data, dict):
@@ -291,7 +292,7 @@ class _Reader:
                 except re.error as e:
                     self.problems.append(
                         f"'words.{name}': expected a valid regular expression, "
-                        f"got {_show(value)}: {e}"
+                        f"got {describe(value)}: {e}"
                     )
                     continue
                 self.words[name] = expanded
@@ -327,7 +328,7 @@ class _Reader:
                 compiled.append(re.compile(expanded, re.IGNORECASE))
             except re.error as e:
                 self.problems.append(
-                    f"{item_key!r}: expected a valid regular expression, got {_show(item)}: {e}"
+                    f"{item_key!r}: expected a valid regular expression, got {describe(item)}: {e}"
                 )
         return tuple(compiled)
 
@@ -358,13 +359,6 @@ class _Reader:
 
 _WORD_REF = re.compile(r"\{([A-Za-z_]+)\}")
 _WORD_NAME = re.compile(r"[A-Z][A-Z_]*")
-
-
-def _show(value: object) -> str:
-    if value is None:
-        return "nothing"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _parse(raw: object, source: str) -> Policy:

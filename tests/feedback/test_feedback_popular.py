@@ -1,4 +1,4 @@
-""" "Most viewed" and "Recently updated" at build time (kb_builder.popular)."""
+""" "Most viewed" and "Recently updated" at build time (kb_builder.core.blocks)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kb_builder.core.blocks import load_popularity, popular_blocks
+from kb_builder.core.popular import database_url_for_build
 from kb_builder.core.site import Site
-from kb_builder.popular import database_url_for_build, load_popularity, popular_blocks
 from kb_feedback.storage import FeedbackStore
 
 TODAY = dt.date(2025, 6, 30)

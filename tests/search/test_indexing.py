@@ -21,6 +21,20 @@ def generations(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if ".gen-" in p.name)
 
 
+def _fillers(n: int) -> list[Document]:
+    return [
+        Document(
+            path=f"x/{i}.md",
+            url=f"x/{i}/",
+            title=f"Filler {i}",
+            summary="",
+            body="filler text",
+            section="x",
+        )
+        for i in range(n)
+    ]
+
+
 def test_index_dir_is_a_symlink_to_a_generation(tmp_path: Path, docs: tuple[Document, ...]) -> None:
     report = search.build_index(docs, tmp_path / "index")
     assert (tmp_path / "index").is_symlink()
@@ -68,17 +82,7 @@ def test_rebuild_rewrites_only_changed_documents(
     tmp_path: Path, docs: tuple[Document, ...]
 ) -> None:
     search.build_index(docs * 1, tmp_path / "index")
-    many = list(docs) + [
-        Document(
-            path=f"x/{i}.md",
-            url=f"x/{i}/",
-            title=f"Filler {i}",
-            summary="",
-            body="filler text",
-            section="x",
-        )
-        for i in range(20)
-    ]
+    many = [*docs, *_fillers(20)]
     search.build_index(many, tmp_path / "index")
     changed = [dataclasses.replace(many[0], title="Bounces explained"), *many[1:]]
     report = search.build_index(changed, tmp_path / "index")
@@ -88,10 +92,10 @@ def test_rebuild_rewrites_only_changed_documents(
     assert kb.doc_count == len(many)
 
 
-def test_update_documents_adds_replaces_and_removes(
+def test_a_rebuild_adds_replaces_and_removes_in_a_patched_generation(
     tmp_path: Path, docs: tuple[Document, ...]
 ) -> None:
-    search.build_index(docs, tmp_path / "index")
+    search.build_index([*docs, *_fillers(20)], tmp_path / "index")
     kb = search.open_index(tmp_path / "index")
     new = Document(
         path="email/quota.md",
@@ -101,21 +105,13 @@ def test_update_documents_adds_replaces_and_removes(
         body="Mailbox full.",
         section="email",
     )
-    report = search.update_documents(
-        tmp_path / "index", [new], removed_paths=["email/autoresponders.md"]
-    )
+    kept = [d for d in docs if d.path != "email/autoresponders.md"]
+    report = search.build_index([*kept, new, *_fillers(20)], tmp_path / "index")
     assert (report["added"], report["removed"]) == (1, 1)
     assert kb.query("mailbox quota").paths[0] == "email/quota.md"
     assert "email/autoresponders.md" not in kb.paths
     # Spelling uses the updated vocabulary: a word only the new article has.
     assert kb.query("mailbx quota").did_you_mean == "mailbox quota"
-
-
-def test_update_documents_without_an_index_raises(
-    tmp_path: Path, docs: tuple[Document, ...]
-) -> None:
-    with pytest.raises(search.IndexNotFound):
-        search.update_documents(tmp_path / "nothing", docs)
 
 
 def test_duplicate_paths_are_rejected(tmp_path: Path, docs: tuple[Document, ...]) -> None:
@@ -178,9 +174,12 @@ def test_block_read_of_postings_equals_the_matcher_api(
 ) -> None:
     """The fast path reads Whoosh's blocks directly; it must agree with the public API."""
     search.build_index(docs, tmp_path / "index")
-    search.update_documents(
-        tmp_path / "index", [dataclasses.replace(docs[1], title="Autoresponders")]
+    # One changed document of five: the new generation is a patched copy, with a deletion.
+    report = search.build_index(
+        [docs[0], dataclasses.replace(docs[1], title="Autoresponders"), *docs[2:]],
+        tmp_path / "index",
     )
+    assert report["updated"] == 1
     gen = _Generation(current_generation(tmp_path / "index"))
     reader = gen.reader()
     for term in ["mail", "syn:bounc", "5.1.1", "domain", "autorespond"]:

@@ -149,14 +149,16 @@ def test_key_terms_pick_distinctive_words(kb: KnowledgeBase) -> None:
     assert "5.1.1" in terms and "help" not in terms and "thank" not in terms
 
 
-def test_module_level_query_uses_kb_index_dir(
+def test_the_shared_knowledge_base_uses_kb_index_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docs: tuple[Document, ...]
 ) -> None:
     search.build_index(docs, tmp_path / "ix")
     monkeypatch.setenv("KB_INDEX_DIR", str(tmp_path / "ix"))
-    assert search.query("mail comes back", limit=1).paths == ["email/bounces-ndr.md"]
+    kb = search.get_knowledge_base()
+    assert kb.query("mail comes back", limit=1).paths == ["email/bounces-ndr.md"]
+    assert search.get_knowledge_base(tmp_path / "ix") is kb  # opened once
     assert (
-        search.query("vacation reply", index_dir=tmp_path / "ix").paths[0]
+        search.get_knowledge_base(tmp_path / "ix").query("vacation reply").paths[0]
         == "email/autoresponders.md"
     )
 

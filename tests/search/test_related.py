@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from search import Document, KnowledgeBase
+from search.related import declared_first
 
 
 def test_declared_related_come_first(kb: KnowledgeBase) -> None:
@@ -58,3 +59,13 @@ def test_unknown_path_and_zero_limit(kb: KnowledgeBase) -> None:
     assert kb.related("nope.md") == []
     assert kb.related("email/bounces-ndr.md", limit=0) == []
     assert len(kb.related("email/bounces-ndr.md", limit=3)) <= 3
+
+
+def test_declared_first_is_the_one_rule() -> None:
+    """Declared (existing, in order), then nearest; never the article, no repeats, limited."""
+    known = {"a.md", "b.md", "c.md", "d.md"}
+    assert declared_first(
+        "a.md", ["c.md", "gone.md", "a.md"], ["b.md", "c.md", "d.md"], limit=3, known=known
+    ) == ["c.md", "b.md", "d.md"]
+    assert declared_first("a.md", ["d.md", "c.md"], ["b.md"], limit=1, known=known) == ["d.md"]
+    assert declared_first("a.md", ["b.md"], [], limit=0, known=known) == []

@@ -1,18 +1,29 @@
-"""HTML the plugin adds to pages: section listings, the home page's sections, related
-articles. Everything taken from articles is escaped; nothing here knows about MkDocs events.
+"""HTML added to pages: section listings, the home page's sections, the section sidebar,
+titled lists ("Most viewed", "Recently updated") and "Related articles".
+
+Everything taken from articles is escaped. Links are relative to the page they are on, as
+MkDocs writes them (``use_directory_urls``: ``email/quota/``), with no MkDocs imported.
 """
 
 from __future__ import annotations
 
 import html
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mkdocs.utils import get_relative_url
-
 from kb_builder.core.articles import Article
 
-__all__ = ["Entry", "entry_list", "related_block", "section_sidebar", "sections_grid"]
+__all__ = [
+    "Entry",
+    "entry_list",
+    "list_block",
+    "related_block",
+    "relative_url",
+    "section_listing",
+    "section_sidebar",
+    "sections_grid",
+]
 
 
 @dataclass(frozen=True)
@@ -29,8 +40,33 @@ class Entry:
         return cls(article.url, article.title, article.summary, note)
 
 
+def _parts(url: str) -> list[str]:
+    path = posixpath.normpath("/" + url.removeprefix("/"))[1:]
+    return path.split("/") if path else []
+
+
+def relative_url(url: str, from_url: str) -> str:
+    """``url`` as a link from the page at ``from_url`` (both site-relative, slash-separated).
+
+    The rules of ``mkdocs.utils.get_relative_url``: a last part of ``from_url`` with a dot
+    is a file, not a folder; ``..`` above the root stays at the root; a trailing slash
+    is kept.
+    """
+    folder, _, last = from_url.rpartition("/")
+    if "." in last:
+        from_url = folder
+    here, there = _parts(from_url), _parts(url)
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    return rel + "/" if url.endswith("/") else rel
+
+
 def _href(from_url: str, to_url: str) -> str:
-    return html.escape(get_relative_url(to_url or ".", from_url or "."), quote=True)
+    return html.escape(relative_url(to_url or ".", from_url or "."), quote=True)
 
 
 def entry_list(entries: Sequence[Entry], from_url: str, *, css_class: str) -> str:
