@@ -4,7 +4,8 @@ The set was written by people who never saw the articles, the rules or the dev s
 "tune" half (and a third writer's "tune-ec" tickets) is what the rules were tuned on; its
 "holdout" half is only ever scored here and by bench/relevance.py, never read. Each
 floor sits a little under what was measured (bench/RESULTS.md), so a change that helps
-the sets we tune on and hurts the untouched half fails. Raise a floor when a change raises the figure.
+the sets we tune on and hurts the untouched half fails. Raise a floor when a change
+raises the figure.
 """
 
 from __future__ import annotations
