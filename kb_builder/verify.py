@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from kb_builder.articles import DEFAULT_SECTIONS
+from kb_builder.core.articles import DEFAULT_SECTIONS
 
 __all__ = [
     "Expectations",
