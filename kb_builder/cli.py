@@ -332,6 +332,20 @@ DATABASE_OPTION = click.option(
     help="Also write a self-contained HTML report with charts to this file.",
 )
 @click.option(
+    "--gap-limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 500),
+    help="Rows of the content-gaps (and off-topic) tables.",
+)
+@click.option(
+    "--min-votes",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Votes (or openings) below which a rate is not shown, only its counts.",
+)
+@click.option(
     "--gaps",
     is_flag=True,
     help="Write a draft article for each top content gap (never overwrites).",
@@ -344,20 +358,39 @@ def report_command(
     limit: int,
     as_json: bool,
     html_file: Path | None,
+    gap_limit: int,
+    min_votes: int,
     gaps: bool,
     index_dir: Path,
 ) -> None:
     """Deflection funnel, top and least helpful articles, and content gaps."""
+    import search
     from kb_builder.building import load_site
-    from kb_builder.core.gaps import write_gap_stubs
+    from kb_builder.core.gaps import gap_judge, write_gap_stubs
     from kb_feedback.report import build_report, render_html, render_text
+    from kb_feedback.report.model import without_index
     from kb_feedback.storage import StorageError
 
     config = _load(config_file)
     site = load_site(config)
     titles = {a.rel_path: a.title for a in site.articles}
     try:
-        report = build_report(_database_url(database_url), days=days, limit=limit, titles=titles)
+        kb = search.open_index(index_dir)
+    except search.IndexNotFound:
+        kb = None
+        click.echo(
+            f"No index at {index_dir}: searches nobody clicked are left out of the gaps", err=True
+        )
+    try:
+        report = build_report(
+            _database_url(database_url),
+            days=days,
+            limit=limit,
+            gap_limit=gap_limit,
+            min_votes=min_votes,
+            judge=gap_judge(kb) if kb is not None else without_index,
+            titles=titles,
+        )
         click.echo(report.to_json() if as_json else render_text(report))
         if html_file is not None:
             html_file.write_text(render_html(report), encoding="utf-8")
@@ -365,12 +398,6 @@ def report_command(
     except StorageError as e:
         raise click.ClickException(str(e)) from e
     if gaps:
-        import search
-
-        try:
-            kb = search.open_index(index_dir)
-        except search.IndexNotFound:
-            kb = None
         written = write_gap_stubs(report, Path(config.docs_dir), kb=kb, sections=site.sections)
         for path in written:
             click.echo(f"Wrote draft {path}", err=True)
