@@ -295,8 +295,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         )
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        from kb_builder.preview.server import mount_api, watch_natively
+        from kb_builder.preview.server import log_requests_by_status, mount_api, watch_natively
 
+        log_requests_by_status()
         watch_natively(server)
         if self.config.api:
             mount_api(

@@ -81,6 +81,11 @@ class PreviewIndex:
         started = time.perf_counter()
         self.index_dir.parent.mkdir(parents=True, exist_ok=True)
         documents = self.documents(site)
+        if not documents:
+            # Only drafts so far: an index of no documents cannot be opened (Whoosh's
+            # empty reader has no columns), so search waits for the first published one.
+            log.info("no published article yet: the preview's search is empty")
+            return
         converted = time.perf_counter()
         report = search.build_index(documents, self.index_dir)
         written = time.perf_counter()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,3 +153,71 @@ def test_drafts_have_a_banner_and_stay_out_of_the_preview_search(
     assert page.locator(".kb-problems").count() == 0
     data = json.loads(fetch(base + "api/search?q=zebrafish"))
     assert [r["path"] for r in data["results"]] == ["email/bounces.md"]
+
+
+def test_the_serve_log_keeps_warnings_for_what_needs_attention(
+    site_factory: SiteFactory, tmp_path: Path, serve: Any
+) -> None:
+    site_factory.write(
+        {**minimal_sections(), "email/quota.md": article("Mailbox quota", "Mailbox full.")},
+        plugin={"search_index": True},
+    )
+    base = serve()
+    request = urllib.request.Request(
+        base + "api/events",
+        data=json.dumps({"type": "search_no_results", "query": "zebra"}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    for _ in range(3):
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 204
+    with pytest.raises(urllib.error.HTTPError):
+        fetch(base + "no-such-page/")
+    log = (tmp_path / "serve.log").read_text()
+    assert log.count("INFO    -  POST /api/events 204") == 3, log
+    assert "code 204" not in log  # MkDocs' own line for it, a WARNING, is gone
+    assert re.search(r'INFO    -  \[[\d:]+\] "GET /no-such-page/ HTTP/1.1" code 404', log)
+    assert [w for w in log.splitlines() if w.startswith("WARNING") and "HTTP" in w] == []
+
+
+def test_gap_drafts_of_hostile_queries_run_nothing_in_the_preview(
+    site_factory: SiteFactory, tmp_path: Path, serve: Any, page: Any
+) -> None:
+    import datetime as dt
+
+    from kb_builder.core.gaps import write_gap_stubs
+    from kb_feedback.report.model import Funnel, Gap, Report
+
+    queries = ["<svg/onload=alert(1)>", "<img src=x onerror=alert(2)> mail", "{{ extra.x }}"]
+    site_factory.write(
+        {**minimal_sections(), "email/quota.md": article("Mailbox quota", "Mailbox full.")},
+        plugin={"search_index": True},
+    )
+    day = dt.date(2025, 6, 30)
+    report = Report(
+        since=day,
+        until=day,
+        funnel=Funnel(0, 0, 0, 0),
+        deflection=[],
+        top_viewed=[],
+        least_helpful=[],
+        gaps=[Gap(q, 3, {"search_no_results": 3}, (q,)) for q in queries],
+    )
+    written = write_gap_stubs(report, tmp_path / "docs", section="email")
+    assert len(written) == 3
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    base = serve()
+    for path, query in zip(written, queries, strict=True):
+        page.goto(base + f"email/{path.stem}/")
+        page.locator(".kb-draft-banner").wait_for()
+        assert f"Customers asked: “{query}”" in page.locator("article").inner_text()
+    assert page.locator(".kb-problems").count() == 0
+    assert dialogs == []
+    assert all(u.startswith(base) for u in page.requests), page.requests
