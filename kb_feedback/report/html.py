@@ -26,7 +26,8 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px s
 .kpi{border:1px solid #ccc;border-radius:6px;padding:.6rem 1rem;flex:1 1 9rem}
 .kpi b{display:block;font-size:1.6rem}.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.6rem 0;width:100%}
-td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top;
+overflow-wrap:normal}.scroll table{min-width:36rem}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .none{color:#666;font-style:italic}blockquote{margin:.2rem 0 .2rem 1rem;color:#333;
 border-left:3px solid #c62828;padding-left:.6rem}.note{color:#555;font-size:.9rem}

@@ -199,6 +199,10 @@ def test_the_html_report_fits_a_phone(seeded: str, tmp_path: Path, page: Any) ->
     bar = page.locator("#gaps .track").first.bounding_box()
     assert label is not None and bar is not None
     assert label["y"] + label["height"] <= bar["y"] + 1 and bar["width"] > 200
+    # Tables scroll inside their box rather than squeeze a column to a letter a line.
+    first = page.locator("#gaps td").first.bounding_box()
+    assert first is not None and first["width"] > 80
+    assert page.locator("#gaps .scroll").evaluate("e => e.scrollWidth > e.clientWidth")
     for box in page.locator("section").evaluate_all(
         "els => els.map(e => e.getBoundingClientRect().right)"
     ):
