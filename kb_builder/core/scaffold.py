@@ -59,6 +59,9 @@ def new_article(
     """
     from kb_builder.core.articles import load_articles
 
+    path = docs_dir / section / f"{name or slugify(title)}.md"
+    if path.exists():
+        raise ArticleExists(f"{path} already exists; choose another title or --name")
     wanted = " ".join(title.split()).casefold()
     for other in load_articles(docs_dir):
         if other.is_article and " ".join(other.title.split()).casefold() == wanted:
@@ -66,7 +69,6 @@ def new_article(
                 f"{other.title!r} is already the title of {other.shown_path}: "
                 "edit that article, or choose another title"
             )
-    path = docs_dir / section / f"{name or slugify(title)}.md"
     text = TEMPLATE.read_text(encoding="utf-8").format(
         title=_yaml_string(title),
         summary=_yaml_string(summary or f"TODO: one or two sentences on {title.lower()}."),
