@@ -321,6 +321,20 @@ DATABASE_OPTION = click.option(
     help="Also write a self-contained HTML report with charts to this file.",
 )
 @click.option(
+    "--gap-limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 500),
+    help="Rows of the content-gaps (and off-topic) tables.",
+)
+@click.option(
+    "--min-votes",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Votes (or openings) below which a rate is not shown, only its counts.",
+)
+@click.option(
     "--gaps",
     is_flag=True,
     help="Write a draft article for each top content gap (never overwrites).",
@@ -333,17 +347,32 @@ def report_command(
     limit: int,
     as_json: bool,
     html_file: Path | None,
+    gap_limit: int,
+    min_votes: int,
     gaps: bool,
     index_dir: Path,
 ) -> None:
     """Deflection funnel, top and least helpful articles, and content gaps."""
-    from kb_builder.reporting import report_for_site, write_gap_drafts
+    from kb_builder.reporting import open_published_index, report_for_site, write_gap_drafts
     from kb_feedback.report import render_html, render_text
     from kb_feedback.storage import StorageError
 
     config = _load(config_file)
+    kb = open_published_index(index_dir)
+    if kb is None:
+        click.echo(
+            f"No index at {index_dir}: searches nobody clicked are left out of the gaps", err=True
+        )
     try:
-        report = report_for_site(config, _database_url(database_url), days=days, limit=limit)
+        report = report_for_site(
+            config,
+            _database_url(database_url),
+            days=days,
+            limit=limit,
+            gap_limit=gap_limit,
+            min_votes=min_votes,
+            kb=kb,
+        )
         click.echo(report.to_json() if as_json else render_text(report))
         if html_file is not None:
             html_file.write_text(render_html(report), encoding="utf-8")
@@ -351,7 +380,7 @@ def report_command(
     except StorageError as e:
         raise click.ClickException(str(e)) from e
     if gaps:
-        for path in write_gap_drafts(config, report, index_dir):
+        for path in write_gap_drafts(config, report, kb):
             click.echo(f"Wrote draft {path}", err=True)
 
 

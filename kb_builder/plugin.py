@@ -6,6 +6,7 @@ import html
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -21,7 +22,7 @@ from kb_builder.core.blocks import RELATED_PENDING_HTML
 from kb_builder.core.index import DocumentSource
 from kb_builder.core.placeholders import fill
 from kb_builder.core.popular import database_url_for_build
-from kb_builder.core.problems import Severity
+from kb_builder.core.problems import Problem, Severity
 from kb_builder.core.site import Site
 from kb_builder.indexing import StagedIndex, index_write_error
 
@@ -52,6 +53,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self._succeeded = False
         self._related_pending: list[tuple[Article, str]] = []
         """Pages written before related articles were known: (article, output file)."""
+        self._problems: list[Problem] = []
+        """The check errors of the latest build (the preview lists them on every page)."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -115,10 +118,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         errors = [p for p in problems if p.severity is Severity.ERROR]
         for p in problems:
             (log.error if p.severity is Severity.ERROR else log.warning)(str(p))
-        if errors:
+        if errors and self.is_serve:
+            # The preview keeps serving: every page lists the problems until they are fixed.
+            log.warning(
+                "%d problem(s) in articles: the preview shows them on every page until fixed",
+                len(errors),
+            )
+        elif errors:
             raise PluginError(
                 f"{len(errors)} problem(s) in articles; run 'kb check' to list them again"
             )
+        self._problems = errors
         if self.is_serve:
             signature = preview.listing_signature(site)
             preview.mark_modified(
@@ -196,6 +206,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return markdown + BLOCKS_MARKER
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        output = self._post_page(output, page)
+        if self.is_serve:
+            output = preview.decorate_page(output, base_path=urlsplit(config.site_url or "/").path)
+        return output
+
+    def _post_page(self, output: str, page: Page) -> str:
         if self.site is None:
             return output
         article = self.site.by_path.get(page.file.src_uri)
@@ -240,8 +256,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return []
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        from kb_builder.serving import mount_api, watch_natively
+        from kb_builder.preview.server import log_requests_by_status, mount_api, watch_natively
 
+        log_requests_by_status()
         watch_natively(server)
         if self.config.api:
             mount_api(
@@ -256,6 +273,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._add_pending_related()
+        if self.is_serve:
+            preview.write_problems(config.site_dir, self._problems)
         self._succeeded = True
         if (
             self.preview is not None

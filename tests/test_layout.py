@@ -91,7 +91,7 @@ def test_build_time_code_reaches_the_api_only_from_the_cli_and_the_preview_serve
         for m, targets in _imports().items()
         if m.startswith("kb_builder") and any(t.split(".")[0] == "kb_api" for t in targets)
     }
-    assert importers == {"kb_builder.cli", "kb_builder.serving"}
+    assert importers == {"kb_builder.cli", "kb_builder.preview.server"}
 
 
 def test_the_engine_imports_no_builder_api_or_storage() -> None:

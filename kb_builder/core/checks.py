@@ -65,6 +65,7 @@ def check_articles(
             continue
         problems += _check_body(a, published, set(other_files), options)
         if a.is_article:
+            problems += _check_template_leftovers(a)
             problems += _check_related(a, published)
             problems += _check_placement(a, options)
             problems += _check_review_date(a, options)
@@ -81,6 +82,49 @@ def _check_front_matter(a: Article) -> list[Problem]:
     if not a.is_article:
         return schema.validate(a.front, a.shown_path, landing_page=True)
     return schema.validate(a.front, a.shown_path)
+
+
+_TODO = re.compile(r"\bTODO\b")
+_TEMPLATE_LINES = re.compile(
+    # The instructions in kb_builder/templates/article.md and in gap drafts (core/gaps.py).
+    r"^(?:What the customer sees, in their words, with the exact error text:"
+    r"|Paste the exact error message here\."
+    r"|\d+\.\s*(?:Open \*cPanel » \.\.\.\*\.|\.\.\.)"
+    r"|!!! warning \"Before a destructive step\""
+    r"|Say what will be lost and how to take a backup first\..*"
+    r"|Customers asked: .*)$"
+)
+_LEFTOVER = "the article's own text in place of the template's"
+
+
+def _check_template_leftovers(a: Article) -> list[Problem]:
+    """A published article still holding what ``kb new`` or a gap draft wrote for its
+    author to replace. Drafts may: they are unfinished by definition."""
+    if a.draft or a.front is None:
+        return []
+    problems = []
+    summary = a.meta.get("summary")
+    if isinstance(summary, str) and _TODO.search(summary):
+        problems.append(
+            Problem(a.shown_path, a.front.line_of("summary"), "summary", _LEFTOVER, repr(summary))
+        )
+    if a.meta.get("keywords") == []:
+        problems.append(
+            Problem(
+                a.shown_path,
+                a.front.line_of("keywords"),
+                "keywords",
+                "the words customers search with, at least one",
+                "[]",
+            )
+        )
+    offset = a.body_start - 1
+    for number, line in enumerate(a.body.split("\n"), start=1):
+        text = line.strip()
+        if _TEMPLATE_LINES.match(text) or _TODO.search(text):
+            got = repr(text if len(text) <= 80 else text[:79] + "…")
+            problems.append(Problem(a.shown_path, offset + number, "template", _LEFTOVER, got))
+    return problems
 
 
 def _check_related(a: Article, published: Mapping[str, Article]) -> list[Problem]:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-__all__ = ["ArticleExists", "new_article", "slugify"]
+__all__ = ["ArticleExists", "TitleTaken", "new_article", "slugify"]
 
 TEMPLATE = Path(__file__).parent.parent / "templates" / "article.md"
 """kb_builder/templates/article.md: the package data ``kb new`` starts from."""
@@ -15,6 +15,11 @@ TEMPLATE = Path(__file__).parent.parent / "templates" / "article.md"
 
 class ArticleExists(FileExistsError):
     """The article's file is already there; ``kb new`` never overwrites."""
+
+
+class TitleTaken(ArticleExists):
+    """Another article has the title already: a second one would fail ``kb check``, and
+    the author most likely wants to edit the one there is."""
 
 
 def slugify(title: str, *, max_chars: int | None = None, default: str = "article") -> str:
@@ -46,8 +51,24 @@ def new_article(
     owner: str = "support-team",
     today: dt.date | None = None,
 ) -> Path:
-    """Write ``docs/<section>/<name>.md`` from the template and return its path."""
+    """Write ``docs/<section>/<name>.md`` from the template and return its path.
+
+    Raises:
+        TitleTaken: an article under ``docs_dir`` has this title (case ignored).
+        ArticleExists: the file is there already.
+    """
+    from kb_builder.core.articles import load_articles
+
     path = docs_dir / section / f"{name or slugify(title)}.md"
+    if path.exists():
+        raise ArticleExists(f"{path} already exists; choose another title or --name")
+    wanted = " ".join(title.split()).casefold()
+    for other in load_articles(docs_dir):
+        if other.is_article and " ".join(other.title.split()).casefold() == wanted:
+            raise TitleTaken(
+                f"{other.title!r} is already the title of {other.shown_path}: "
+                "edit that article, or choose another title"
+            )
     text = TEMPLATE.read_text(encoding="utf-8").format(
         title=_yaml_string(title),
         summary=_yaml_string(summary or f"TODO: one or two sentences on {title.lower()}."),

@@ -1,6 +1,6 @@
 """``kb report --html``: one self-contained page a support manager reads at a glance.
 
-Charts are inline SVG drawn here (no script, no CDN, no web font); a Content Security
+Charts are HTML and CSS drawn here (no script, no CDN, no web font); a Content Security
 Policy in the page forbids any request at all, so the file can be mailed or archived.
 Every value from the database is escaped.
 """
@@ -10,30 +10,41 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from kb_feedback.report.format import cut, percent
-from kb_feedback.report.model import Report
+from kb_feedback.report.format import cut, funnel_in_words, share
+from kb_feedback.report.model import Gap, Report
 
 __all__ = ["bar_chart", "render_html"]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 _STYLE = """
+*{box-sizing:border-box}
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:64rem;margin:2rem auto;
-padding:0 1rem;color:#1b1b1b;background:#fff}
+padding:0 1rem;color:#1b1b1b;background:#fff;overflow-wrap:anywhere}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ccc}
 .sub{color:#555;margin-top:0}.kpis{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}
-.kpi{border:1px solid #ccc;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
-.kpi b{display:block;font-size:1.6rem}table{border-collapse:collapse;margin:.6rem 0;width:100%}
-td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}svg{max-width:100%;height:auto}
+.kpi{border:1px solid #ccc;border-radius:6px;padding:.6rem 1rem;flex:1 1 9rem}
+.kpi b{display:block;font-size:1.6rem}.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;margin:.6rem 0;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top;
+overflow-wrap:normal}.scroll table{min-width:36rem}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .none{color:#666;font-style:italic}blockquote{margin:.2rem 0 .2rem 1rem;color:#333;
 border-left:3px solid #c62828;padding-left:.6rem}.note{color:#555;font-size:.9rem}
+.chart{margin:.8rem 0}
+.row{display:grid;grid-template-columns:minmax(8rem,18rem) 1fr minmax(6rem,auto);
+gap:.2rem .8rem;align-items:center;margin:.35rem 0;font-size:14px}
+.track{background:#eee;border-radius:3px;height:1.1rem;min-width:4rem}
+.bar{display:block;height:100%;border-radius:3px}.value{font-variant-numeric:tabular-nums}
+@media (max-width:40rem){body{margin:1rem auto}.row{grid-template-columns:1fr auto}
+.label{grid-column:1/-1;font-weight:600}.kpi{flex-basis:40%}}
 """
 
 _BLUE = "#1a4fa0"
 _GREEN = "#2e7d32"
 _RED = "#c62828"
 _AMBER = "#b26a00"
+_GREY = "#8a8a8a"
 
 
 def bar_chart(
@@ -45,35 +56,25 @@ def bar_chart(
     max_value: float | None = None,
     css_class: str = "chart",
 ) -> str:
-    """A horizontal bar chart as inline SVG: one ``(label, value, value text)`` per bar.
+    """A horizontal bar chart in HTML and CSS: one ``(label, value, value text)`` per bar.
 
-    ``colors`` gives each bar its own colour (default: ``color`` for all).
+    HTML rather than SVG so that it reflows: on a phone each label goes above its bar
+    and the text keeps its size. ``colors`` gives each bar its own colour.
     """
     if not rows:
         return '<p class="none">No data in this period.</p>'
-    label_w, bar_w, row_h, pad = 300, 380, 28, 8
     top = max_value if max_value is not None else max(v for _, v, _ in rows)
     top = top or 1.0
-    height = pad * 2 + row_h * len(rows)
-    width = label_w + bar_w + 200
-    parts = [
-        f'<svg class="{escape(css_class)}" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(title)}</title>"
-    ]
+    parts = [f'<div class="{escape(css_class)}" role="list" aria-label="{escape(title)}">']
     for i, (label, value, text) in enumerate(rows):
-        y = pad + i * row_h
-        w = max(1.0, bar_w * value / top) if value > 0 else 0.0
+        width = max(1.0, 100 * value / top) if value > 0 else 0.0
+        fill = colors[i] if colors else color
         parts.append(
-            f"<g><title>{escape(label)}: {escape(text)}</title>"
-            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" font-size="13" '
-            f'fill="#1b1b1b">{escape(cut(label, 42))}</text>'
-            f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
-            f'rx="3" fill="{colors[i] if colors else color}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 18}" font-size="13" '
-            f'fill="#1b1b1b">{escape(text)}</text></g>'
+            f'<div class="row" role="listitem"><span class="label">{escape(cut(label, 80))}</span>'
+            f'<span class="track"><span class="bar" style="width:{width:.1f}%;background:{fill}">'
+            f'</span></span><span class="value">{escape(text)}</span></div>'
         )
-    parts.append("</svg>")
+    parts.append("</div>")
     return "".join(parts)
 
 
@@ -92,7 +93,8 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: se
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="scroll">{table}</div>'
 
 
 def _funnel(report: Report) -> str:
@@ -100,21 +102,39 @@ def _funnel(report: Report) -> str:
     first = f.suggestions_shown
     colors = [_BLUE, _BLUE, _GREEN, _RED]
     rows = [
-        (name, float(n), f"{n} ({percent(n / first if first else None)})") for name, n in f.stages()
+        (name, float(n), share(n, first, min_count=1, noun="shown") if first else str(n))
+        for name, n in f.stages()
     ]
     if not any(n for _, n, _ in rows):
         return '<p class="none">No deflection events in this period.</p>'
     return bar_chart("Deflection funnel", rows, colors=colors, css_class="chart funnel")
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _gaps_table(gaps: Sequence[Gap]) -> str:
+    return _table(
+        ["query", "times", "no results", "no click", "ticket filed", "wordings"],
+        [
+            (g.query, g.count, g.zero_results, g.no_click, g.tickets, "; ".join(g.variants))
+            for g in gaps
+        ],
+        {1, 2, 3, 4},
+    )
+
+
 def render_html(report: Report) -> str:
-    """The report as one HTML page with inline SVG charts and no external resource."""
+    """The report as one HTML page with HTML/CSS charts and no external resource."""
     f = report.funnel
+    n = report.min_votes
     title = f"Knowledge base feedback, {report.since} to {report.until}"
+    rate = share(f.deflected, f.suggestions_shown, min_count=n, noun="shown")
     kpis = [
         ("Suggestions shown", str(f.suggestions_shown)),
         ("Solved without a ticket", str(f.deflected)),
-        ("Deflection rate", percent(f.deflection_rate)),
+        ("Deflection rate", rate),
         ("Filed anyway", str(f.ticket_filed)),
     ]
     p = [
@@ -124,45 +144,65 @@ def render_html(report: Report) -> str:
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f'<p class="sub">{report.days} days. Views count each visitor once per article '
-        "and day; no personal data is stored.</p>",
+        f"and day; no personal data is stored. Shares are shown from {n} votes or "
+        "openings on; below that, the counts alone.</p>",
         '<div class="kpis">'
         + "".join(f'<div class="kpi"><b>{escape(v)}</b>{escape(k)}</div>' for k, v in kpis)
         + "</div>",
         '<section id="funnel"><h2>Deflection funnel</h2>',
-        '<p class="note">Ticket-form visitors: suggestions shown → article opened → '
-        "solved (no ticket) → ticket filed anyway.</p>",
+        f'<p class="words">{escape(funnel_in_words(f))}</p>',
         _funnel(report),
         "</section>",
-        '<section id="deflection"><h2>Deflection rate per article</h2>',
+        '<section id="deflection"><h2>Deflection per article</h2>',
         bar_chart(
-            "Deflection rate per article",
+            "Solved per opening, per article",
             [
-                (a.title, (a.rate or 0.0) * 100, f"{percent(a.rate)} of {a.opened} opened")
+                (
+                    a.title,
+                    float(a.deflected),
+                    share(a.deflected, max(a.opened, a.deflected), min_count=n, noun="opened")
+                    + (f", {a.filed} filed" if a.filed else ""),
+                )
                 for a in report.deflection
             ],
-            color=_GREEN,
-            max_value=100.0,
+            colors=[
+                _GREEN if max(a.opened, a.deflected) >= n else _GREY for a in report.deflection
+            ],
         ),
         _table(
-            ["article", "opened", "solved", "filed anyway", "rate"],
-            [(a.title, a.opened, a.deflected, a.filed, percent(a.rate)) for a in report.deflection],
-            {1, 2, 3, 4},
+            ["article", "opened", "solved", "filed anyway", "solved of opened"],
+            [
+                (
+                    a.title,
+                    a.opened,
+                    a.deflected,
+                    a.filed,
+                    share(a.deflected, max(a.opened, a.deflected), min_count=n, noun="opened"),
+                )
+                for a in report.deflection
+            ],
+            {1, 2, 3},
         ),
         "</section>",
         '<section id="top-viewed"><h2>Top viewed</h2>',
         bar_chart(
             "Top viewed articles",
-            [(a.title, float(a.views), f"{a.views} views") for a in report.top_viewed],
+            [(a.title, float(a.views), _plural(a.views, "view")) for a in report.top_viewed],
         ),
         "</section>",
         '<section id="least-helpful"><h2>Least helpful</h2>',
         bar_chart(
             "Articles with the most 'not helpful' votes",
             [
-                (a.title, float(a.not_helpful), f"{a.not_helpful} not helpful, {a.helpful} helpful")
+                (
+                    a.title,
+                    float(a.not_helpful),
+                    share(a.not_helpful, a.votes, min_count=n, noun="votes") + " not helpful",
+                )
                 for a in report.least_helpful
             ],
-            color=_RED,
+            # Grey until there are enough votes to call it a pattern.
+            colors=[_RED if a.votes >= n else _GREY for a in report.least_helpful],
         ),
     ]
     for a in report.least_helpful:
@@ -174,29 +214,20 @@ def render_html(report: Report) -> str:
     p += [
         "</section>",
         '<section id="gaps"><h2>Content gaps</h2>',
-        '<p class="note">Searches with no results or no click, and tickets filed anyway, '
-        "grouped by wording and ranked by frequency. <code>kb report --gaps</code> writes a "
+        '<p class="note">Questions no published article answers: searches with no results, '
+        "tickets filed anyway, and searches nobody clicked whose best result scored low; "
+        "misspellings count with their correction. <code>kb report --gaps</code> writes a "
         "draft article for the top ones.</p>",
         bar_chart(
             "Content gaps by frequency",
-            [(g.query, float(g.count), f"{g.count}×") for g in report.gaps],
+            [(g.query, float(g.count), _plural(g.count, "time")) for g in report.gaps],
             color=_AMBER,
         ),
-        _table(
-            ["query", "times", "no results", "no click", "ticket filed", "wordings"],
-            [
-                (
-                    g.query,
-                    g.count,
-                    g.sources.get("search_no_results", 0),
-                    g.sources.get("search_no_click", 0),
-                    g.sources.get("ticket_filed", 0),
-                    "; ".join(g.variants),
-                )
-                for g in report.gaps
-            ],
-            {1, 2, 3, 4},
-        ),
+        _gaps_table(report.gaps),
+        "</section>",
+        '<section id="off-topic"><h2>Off-topic questions</h2>',
+        '<p class="note">Far from hosting: nothing here for an author to write.</p>',
+        _gaps_table(report.off_topic) or '<p class="none">None in this period.</p>',
         "</section></body></html>",
     ]
     return "\n".join(p)

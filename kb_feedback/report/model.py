@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -30,13 +30,22 @@ __all__ = [
     "ArticleViews",
     "Funnel",
     "Gap",
+    "GapJudge",
     "Report",
     "build_report",
     "normalize_query",
+    "rank_gaps",
+    "without_index",
 ]
 
 GAP_SOURCES = ("search_no_results", "search_no_click", "ticket_filed")
-"""Events whose query is a question the knowledge base did not answer."""
+"""Events whose query may be a question the knowledge base did not answer."""
+
+GAP_LIMIT = 10
+"""Rows of the content-gaps table, unless ``kb report --gap-limit`` says otherwise."""
+
+MIN_VOTES = 5
+"""Votes below which a share of votes is not shown (one vote is not a rate)."""
 
 COMMENTS_PER_ARTICLE = 5
 
@@ -106,8 +115,12 @@ class ArticleFeedback:
     comments: tuple[str, ...] = ()
 
     @property
-    def unhelpful_share(self) -> float:
-        return self.not_helpful / (self.helpful + self.not_helpful)
+    def votes(self) -> int:
+        return self.helpful + self.not_helpful
+
+    def unhelpful_share(self, min_votes: int = MIN_VOTES) -> float | None:
+        """Share of "not helpful" votes; None below ``min_votes`` votes."""
+        return self.not_helpful / self.votes if self.votes >= max(min_votes, 1) else None
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,35 @@ class Gap:
     variants: tuple[str, ...] = ()
     """Every wording seen, most frequent first."""
 
+    @property
+    def zero_results(self) -> int:
+        return self.sources.get("search_no_results", 0)
+
+    @property
+    def no_click(self) -> int:
+        return self.sources.get("search_no_click", 0)
+
+    @property
+    def tickets(self) -> int:
+        return self.sources.get("ticket_filed", 0)
+
+
+GapJudge = Callable[[list["Gap"]], tuple[list["Gap"], list["Gap"]]]
+"""Sorts candidate gaps into (gaps, off-topic), merging wordings of one need; the report
+is built without the search index, so ``kb report`` passes one that uses it
+(:func:`kb_builder.core.gaps.gap_judge`)."""
+
+
+def without_index(candidates: list[Gap]) -> tuple[list[Gap], list[Gap]]:
+    """The judge when there is no index: a search nobody clicked may well have been
+    answered, so only zero results and tickets filed anyway count."""
+    return [g for g in candidates if g.zero_results or g.tickets], []
+
+
+def rank_gaps(gaps: list[Gap]) -> list[Gap]:
+    """Most asked first; at equal counts, more zero-result searches first."""
+    return sorted(gaps, key=lambda g: (-g.count, -g.zero_results, normalize_query(g.query)))
+
 
 @dataclass(frozen=True)
 class Report:
@@ -134,6 +176,10 @@ class Report:
     top_viewed: list[ArticleViews]
     least_helpful: list[ArticleFeedback]
     gaps: list[Gap]
+    off_topic: list[Gap] = field(default_factory=list)
+    """Questions far from hosting: nothing for an author to write."""
+    min_votes: int = MIN_VOTES
+    """Shares of votes are shown from this many votes on."""
 
     @property
     def days(self) -> int:
@@ -149,17 +195,24 @@ class Report:
             "deflection": [{**asdict(a), "rate": a.rate} for a in self.deflection],
             "top_viewed": [asdict(a) for a in self.top_viewed],
             "least_helpful": [
-                {**asdict(a), "comments": list(a.comments), "unhelpful_share": a.unhelpful_share}
+                {
+                    **asdict(a),
+                    "comments": list(a.comments),
+                    "unhelpful_share": a.unhelpful_share(self.min_votes),
+                }
                 for a in self.least_helpful
             ],
-            "gaps": [
-                {**asdict(g), "sources": dict(g.sources), "variants": list(g.variants)}
-                for g in self.gaps
-            ],
+            "gaps": [_gap_dict(g) for g in self.gaps],
+            "off_topic": [_gap_dict(g) for g in self.off_topic],
+            "min_votes": self.min_votes,
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+
+def _gap_dict(g: Gap) -> dict[str, Any]:
+    return {**asdict(g), "sources": dict(g.sources), "variants": list(g.variants)}
 
 
 _PUNCT = re.compile(r"[^\w\s.@:/-]+")
@@ -176,6 +229,9 @@ def build_report(
     *,
     days: int = 30,
     limit: int = 10,
+    gap_limit: int = GAP_LIMIT,
+    min_votes: int = MIN_VOTES,
+    judge: GapJudge = without_index,
     titles: Mapping[str, str] | None = None,
     today: dt.date | None = None,
 ) -> Report:
@@ -184,6 +240,9 @@ def build_report(
     Args:
         database_url: The feedback database (never created or migrated here).
         limit: Rows per ranking.
+        gap_limit: Rows of the content gaps (and of the off-topic questions).
+        min_votes: Fewer votes than this show counts but no share.
+        judge: Decides which candidates are gaps (see :data:`GapJudge`).
         titles: Article titles by path, for display; paths are shown otherwise.
 
     Raises:
@@ -201,14 +260,17 @@ def build_report(
                 raise StorageError(
                     "the feedback database is empty: the API creates its tables on start"
                 )
+            gaps, off_topic = judge(_gap_candidates(conn, since))
             return Report(
                 since=since,
                 until=until,
                 funnel=_funnel(conn, since),
                 deflection=_deflection(conn, since, names, limit),
                 top_viewed=_top_viewed(conn, since, names, limit),
-                least_helpful=_least_helpful(conn, since, names, limit),
-                gaps=_gaps(conn, since, limit),
+                least_helpful=_least_helpful(conn, since, names, limit, min_votes),
+                gaps=rank_gaps(gaps)[:gap_limit],
+                off_topic=rank_gaps(off_topic)[:gap_limit],
+                min_votes=min_votes,
             )
     except SQLAlchemyError as e:
         raise StorageError(f"cannot read the feedback database: {e}") from e
@@ -289,10 +351,19 @@ def _vote_tallies(
 
 
 def _least_helpful(
-    conn: Connection, since: dt.date, titles: Mapping[str, str], limit: int
+    conn: Connection, since: dt.date, titles: Mapping[str, str], limit: int, min_votes: int
 ) -> list[ArticleFeedback]:
     tallies = {p: t for p, t in _vote_tallies(conn, since).items() if t[1] > 0}
-    ranked = sorted(tallies, key=lambda p: (-tallies[p][1], tallies[p][0], p))[:limit]
+
+    def rank(path: str) -> tuple[int, float, int, int, str]:
+        helpful, unhelpful = tallies[path]
+        # A share needs enough votes to mean something: those articles come first, by
+        # share; the rest by their count of "not helpful" votes.
+        if helpful + unhelpful >= min_votes:
+            return (0, -unhelpful / (helpful + unhelpful), -unhelpful, helpful, path)
+        return (1, 0.0, -unhelpful, helpful, path)
+
+    ranked = sorted(tallies, key=rank)[:limit]
     comments: dict[str, list[str]] = defaultdict(list)
     if ranked:
         for path, comment in conn.execute(
@@ -313,7 +384,7 @@ def _least_helpful(
     ]
 
 
-def _gaps(conn: Connection, since: dt.date, limit: int) -> list[Gap]:
+def _gap_candidates(conn: Connection, since: dt.date) -> list[Gap]:
     rows = conn.execute(
         select(events.c.type, events.c.query, func.count())
         .where(
@@ -340,5 +411,4 @@ def _gaps(conn: Connection, since: dt.date, limit: int) -> list[Gap]:
         )
         for key in wordings
     ]
-    gaps.sort(key=lambda g: (-g.count, normalize_query(g.query)))
-    return gaps[:limit]
+    return rank_gaps(gaps)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from kb_feedback.report.format import cut, percent
-from kb_feedback.report.model import Report
+from kb_feedback.report.format import cut, funnel_in_words, share
+from kb_feedback.report.model import Gap, Report
 
 __all__ = ["render_text", "table"]
 
@@ -30,25 +30,41 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width
     return "\n".join(out)
 
 
+def _gap_rows(gaps: Sequence[Gap]) -> list[tuple[object, ...]]:
+    return [(g.query, g.count, g.zero_results, g.no_click, g.tickets) for g in gaps]
+
+
 def render_text(report: Report) -> str:
     """The whole report as readable text."""
     f = report.funnel
     first = f.suggestions_shown
+    n = report.min_votes
     parts = [
         f"Knowledge base feedback, {report.since} to {report.until} ({report.days} days)",
         "",
         "Deflection funnel",
+        funnel_in_words(f),
         table(
             ["stage", "count", "of shown"],
-            [(name, n, percent(n / first if first else None)) for name, n in f.stages()],
+            [
+                (name, k, share(k, first, min_count=1, noun="shown") if first else "-")
+                for name, k in f.stages()
+            ],
         ),
-        f"Deflection rate: {percent(f.deflection_rate)} of the customers shown suggestions "
-        "solved their problem without a ticket.",
         "",
         "Deflection per article (opened from a suggestion)",
         table(
-            ["article", "opened", "solved", "filed", "rate"],
-            [(a.title, a.opened, a.deflected, a.filed, percent(a.rate)) for a in report.deflection],
+            ["article", "opened", "solved", "filed", "solved of opened"],
+            [
+                (
+                    a.title,
+                    a.opened,
+                    a.deflected,
+                    a.filed,
+                    share(a.deflected, max(a.opened, a.deflected), min_count=n, noun="opened"),
+                )
+                for a in report.deflection
+            ],
         ),
         "",
         "Top viewed",
@@ -57,11 +73,16 @@ def render_text(report: Report) -> str:
             [(a.title, a.views, a.helpful, a.not_helpful) for a in report.top_viewed],
         ),
         "",
-        "Least helpful",
+        f"Least helpful (shares from {n} votes on)",
         table(
-            ["article", "not helpful", "helpful", "share"],
+            ["article", "not helpful", "helpful", "not helpful of votes"],
             [
-                (a.title, a.not_helpful, a.helpful, percent(a.unhelpful_share))
+                (
+                    a.title,
+                    a.not_helpful,
+                    a.helpful,
+                    share(a.not_helpful, a.votes, min_count=n, noun="votes"),
+                )
                 for a in report.least_helpful
             ],
         ),
@@ -71,19 +92,13 @@ def render_text(report: Report) -> str:
             parts.append(f"  {a.title}: “{cut(' '.join(comment.split()), 100)}”")
     parts += [
         "",
-        "Content gaps (searches and tickets with no good answer)",
+        "Content gaps (questions no published article answers)",
+        table(["query", "times", "no results", "no click", "ticket filed"], _gap_rows(report.gaps)),
+        "",
+        "Off-topic (far from hosting: nothing to write)",
         table(
             ["query", "times", "no results", "no click", "ticket filed"],
-            [
-                (
-                    g.query,
-                    g.count,
-                    g.sources.get("search_no_results", 0),
-                    g.sources.get("search_no_click", 0),
-                    g.sources.get("ticket_filed", 0),
-                )
-                for g in report.gaps
-            ],
+            _gap_rows(report.off_topic),
         ),
     ]
     return "\n".join(parts) + "\n"

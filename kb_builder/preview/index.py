@@ -1,49 +1,22 @@
-"""``kb serve``: rebuild only what an edit changed.
-
-MkDocs' dirty builds re-render only the pages whose source changed; this module keeps
-the rest of a preview rebuild just as small: the preview index is patched with the
-changed articles only (in a thread, after the pages are written), related articles are
-computed for the pages being rendered, and
-the pages that list a changed article (its section's landing page, the home page) are
-re-rendered too.
-"""
+"""The preview's search index, patched with the changed articles only (in a thread,
+after the pages are written). Drafts are left out: a draft must never rank above the
+published article that already answers a question."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import search
 from kb_builder.core.site import Site
 from kb_builder.indexing import index_write_problem
 from search.documents import Document
 
-__all__ = ["ListingSignature", "PreviewIndex", "pages_to_refresh"]
+__all__ = ["PreviewIndex"]
 
 log = logging.getLogger(__name__)
-
-ListingSignature = dict[str, tuple[str, str, bool, str | None]]
-"""Per article: what listings show of it (title, summary, draft, section)."""
-
-
-def listing_signature(site: Site) -> ListingSignature:
-    return {
-        a.rel_path: (a.title, a.summary, a.draft, a.section) for a in site.articles if a.is_article
-    }
-
-
-def pages_to_refresh(previous: ListingSignature | None, current: ListingSignature) -> set[str]:
-    """Landing pages (and the home page) whose listings changed since the last build."""
-    if previous is None:
-        return set()
-    changed = {p for p in previous.keys() | current.keys() if previous.get(p) != current.get(p)}
-    sections = {sig[3] for p in changed for sig in (previous.get(p), current.get(p)) if sig}
-    pages = {f"{s}/index.md" for s in sections if s}
-    return pages | {"index.md"} if pages else set()
 
 
 class PreviewIndex:
@@ -58,11 +31,12 @@ class PreviewIndex:
         """The site the index was last updated (or is being updated) from."""
 
     def documents(self, site: Site) -> list[Document]:
-        """The site's documents, converting only the articles whose text changed."""
+        """The site's published documents (no drafts), converting only the articles whose
+        text changed."""
         cache: dict[tuple[str, str], Document] = {}
         docs = []
         for a in site.articles:
-            if not a.is_article or a.front is None:
+            if not a.is_article or a.front is None or a.draft:
                 continue
             key = (a.rel_path, a.text)
             doc = self._documents.get(key) or a.to_document(site.extra)
@@ -107,6 +81,11 @@ class PreviewIndex:
         started = time.perf_counter()
         self.index_dir.parent.mkdir(parents=True, exist_ok=True)
         documents = self.documents(site)
+        if not documents:
+            # Only drafts so far: an index of no documents cannot be opened (Whoosh's
+            # empty reader has no columns), so search waits for the first published one.
+            log.info("no published article yet: the preview's search is empty")
+            return
         converted = time.perf_counter()
         report = search.build_index(documents, self.index_dir)
         written = time.perf_counter()
@@ -135,21 +114,3 @@ class PreviewIndex:
 
     def related(self, path: str, *, limit: int) -> list[str]:
         return self._kb.related(path, limit=limit) if self._kb is not None else []
-
-
-def mark_modified(files: Iterable[Any], paths: set[str]) -> None:
-    """Make MkDocs' dirty build re-render these pages although their source is unchanged."""
-    for file in files:
-        if file.src_uri in paths:
-            file.is_modified = lambda: True
-
-
-def theme_key(config: Any) -> tuple[Any, ...]:
-    """What the compiled templates depend on: theme folders, language, override files."""
-    overrides: list[tuple[str, float]] = []
-    custom_dir = config.theme.custom_dir
-    if custom_dir:
-        for path in sorted(Path(custom_dir).rglob("*")):
-            if path.is_file():
-                overrides.append((str(path), path.stat().st_mtime))
-    return (tuple(config.theme.dirs), str(config.theme.locale), tuple(overrides))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["mount_api", "watch_natively"]
+__all__ = ["log_requests_by_status", "mount_api", "watch_natively"]
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +97,31 @@ def _changes_observer() -> Any:
             return super().schedule(handler, path, **kwargs)
 
     return ChangesObserver(timeout=0.25)
+
+
+_REQUEST = re.compile(r'"[A-Z]+ (?P<path>\S*) HTTP/[\d.]+" code (?P<code>\d{3})')
+
+
+class _RequestLevels(logging.Filter):
+    """MkDocs' dev server logs every answer but a 200 as a WARNING: a 204 for each
+    widget event, a 304 for each cached asset. Requests under /api are logged by the API
+    itself (at INFO); the others: below 400 at DEBUG like a 200, 4xx at INFO, 5xx as the
+    warning it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        m = _REQUEST.search(record.getMessage())
+        if m is None:
+            return True
+        path, code = m.group("path"), int(m.group("code"))
+        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+            return False
+        level = logging.DEBUG if code < 400 else logging.INFO if code < 500 else logging.WARNING
+        record.levelno, record.levelname = level, logging.getLevelName(level)
+        return record.levelno >= logging.getLogger("mkdocs").getEffectiveLevel()
+
+
+def log_requests_by_status() -> None:
+    """Give MkDocs' request log the levels of :class:`_RequestLevels` (once)."""
+    logger = logging.getLogger("mkdocs.livereload")
+    if not any(isinstance(f, _RequestLevels) for f in logger.filters):
+        logger.addFilter(_RequestLevels())
