@@ -23,7 +23,7 @@ from search.documents import Document
 from search.errors import IndexNotFound, SearchError
 
 if TYPE_CHECKING:
-    from search.indexing import BuildReport, build_index, update_documents
+    from search.indexing import BuildReport, build_index, update_documents, write_generation
     from search.knowledge_base import KnowledgeBase, open_index
     from search.results import Hit, SearchResults
 
@@ -33,6 +33,7 @@ _LAZY = {
     "BuildReport": "search.indexing",
     "build_index": "search.indexing",
     "update_documents": "search.indexing",
+    "write_generation": "search.indexing",
     "KnowledgeBase": "search.knowledge_base",
     "open_index": "search.knowledge_base",
     "Hit": "search.results",
@@ -64,6 +65,7 @@ __all__ = [
     "open_index",
     "query",
     "update_documents",
+    "write_generation",
 ]
 
 #: Where the index lives when neither an argument nor ``KB_INDEX_DIR`` says otherwise.
