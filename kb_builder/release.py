@@ -439,6 +439,7 @@ def _download_index(location: Location, release: str, releases: Path, key: bytes
         raise ReleaseError(f"{where}: its manifest names release {manifest.release}")
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".fetch-{release}-", dir=releases))
+    staging.chmod(0o755)  # mkdtemp's 0700 would hide the index from a server's other users
     try:
         for rel, entry in manifest.part("index").items():
             _download(location, prefix + rel, staging / rel, entry, where)
