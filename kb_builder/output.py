@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-__all__ = ["make_staging_dir", "point_link", "recover", "remove_stale_staging", "replace_dir"]
+__all__ = ["point_link", "recover", "remove_stale_staging", "replace_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +46,9 @@ def _renameat2() -> Any:
     return fn
 
 
-def make_staging_dir(final: Path) -> Path:
-    """A new empty directory beside ``final`` (same file system, so the swap is a rename)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{final.name}-", dir=final.parent))
-
-
 def remove_stale_staging(final: Path) -> None:
-    """Delete staging directories that a killed build left behind, and old outputs whose
-    deletion did not finish."""
+    """Delete old outputs of ``final`` whose deletion did not finish, and the staging
+    directories of versions that built the site beside it."""
     if not final.parent.is_dir():
         return
     for prefix in (_STAGING_PREFIX, _TRASH_PREFIX):

@@ -128,6 +128,9 @@ class ReleaseBuild:
         if self.releases.is_dir():
             for stale in self.releases.glob(f"{_STAGING_PREFIX}*"):
                 shutil.rmtree(stale, ignore_errors=True)
+        if self.site_link is not None:
+            output.recover(self.site_link)
+            output.remove_stale_staging(self.site_link)
         # Left by versions that staged the index beside its link.
         if self.index_link is not None:
             staging = self.index_link.with_name(self.index_link.name + ".staging")
