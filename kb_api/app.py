@@ -49,7 +49,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     # Last added runs first: CORS wraps the limits so that browsers can read a 413 or 429.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RateLimiter, limit=settings.rate_limit, exempt=("/api/health", *PROBE_PATHS))
+    exempt = ("/api/health", *PROBE_PATHS)
+    if settings.rate_limit_storage:
+        from kb_api.limits_shared import SharedRateLimiter
+
+        app.add_middleware(
+            SharedRateLimiter,
+            limit=settings.rate_limit,
+            storage_url=settings.rate_limit_storage,
+            exempt=exempt,
+        )
+    else:
+        app.add_middleware(RateLimiter, limit=settings.rate_limit, exempt=exempt)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),

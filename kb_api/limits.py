@@ -146,13 +146,18 @@ class RateLimiter:
         self.exempt = exempt
         self.buckets = TokenBuckets(limit)
 
+    async def take(self, key: str) -> float:
+        """Spend one request of ``key``: 0.0, or seconds to wait (a shared store overrides
+        this: :mod:`kb_api.limits_shared`)."""
+        return self.buckets.take(key)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.limit.enabled or scope.get("path") in self.exempt:
             await self.app(scope, receive, send)
             return
         client = scope.get("client") or ("unknown", 0)
         key = hashlib.blake2b(str(client[0]).encode(), digest_size=12).hexdigest()
-        wait = self.buckets.take(key)
+        wait = await self.take(key)
         if wait > 0:
             log.info("rate limit: client %s over %s", key[:8], self.limit)
             retry = str(max(1, math.ceil(wait)))

@@ -196,7 +196,7 @@ def index_info(handle: Any) -> dict[str, Any] | None:
             built = path.stat().st_mtime
         except OSError:
             built = None
-    return {"generation": path.name, "documents": documents, "built": built}
+    return {"generation": kb.generation_name, "documents": documents, "built": built}
 
 
 def multiprocess() -> bool:

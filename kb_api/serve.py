@@ -53,6 +53,8 @@ def serve_main(
     forwarded_allow_ips: str | None = None,
     log_level: str = "info",
     access_log: bool = False,
+    index_from: str | None = None,
+    poll_seconds: float = 30.0,
 ) -> None:
     """Serve the API with uvicorn until interrupted.
 
@@ -64,6 +66,9 @@ def serve_main(
             so that the rate limit counts real clients.
         access_log: uvicorn's own access log (it logs query strings and client
             addresses: leave it off; the API logs one line per request itself).
+        index_from: A release location (directory or http(s) URL): the index is fetched
+            from it, verified, installed at ``settings.index_dir`` and followed every
+            ``poll_seconds`` (:mod:`kb_api.index_follower`).
     """
     settings = settings or Settings.from_env()
     os.environ.update(settings.to_env())
@@ -72,11 +77,28 @@ def serve_main(
     logging_config = log_config(settings.log_format, log_level)
     # dictConfig consumes parts of the dict it is given: each user gets a copy.
     logging.config.dictConfig(copy.deepcopy(logging_config))
-    with _metrics_dir():
+    with _metrics_dir(), _following(index_from, settings.index_dir, poll_seconds):
         _serve(
             settings, host, port, workers, forwarded_allow_ips, log_level, access_log,
             copy.deepcopy(logging_config),
         )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _following(source: str | None, index_dir: Path, poll_seconds: float) -> Iterator[None]:
+    """With a release source: install its newest index now, then follow it."""
+    if source is None:
+        yield
+        return
+    from kb_api.index_follower import IndexFollower
+
+    follower = IndexFollower(source, index_dir, interval=poll_seconds)
+    follower.sync()  # before serving, so that the first answers come from it
+    follower.start()
+    try:
+        yield
+    finally:
+        follower.stop()
 
 
 @contextlib.contextmanager

@@ -86,6 +86,16 @@ class Settings:
         ),
     )
     """Per-client request budget; over it the API answers 429."""
+    rate_limit_storage: str | None = field(
+        default=None,
+        metadata=_env(
+            "KB_RATE_LIMIT_STORAGE",
+            "A Redis URL (`redis://host:6379/0`, `rediss://...`, `redis+unix:///path`) that "
+            "holds the rate-limit counters, so the limit is per client across all workers and "
+            "replicas. Empty: each worker process counts on its own.",
+        ),
+    )
+    """Where the rate limit is counted: None for each process, or a shared Redis."""
     database_url: str = field(
         default=DEFAULT_DATABASE_URL,
         metadata=_env(
@@ -157,6 +167,13 @@ class Settings:
                 values["rate_limit"] = RateLimit.parse(raw)
             except ValueError as e:
                 problems.append(f"KB_RATE_LIMIT: {e}")
+        if (raw := get("KB_RATE_LIMIT_STORAGE")) is not None:
+            if re.match(r"^(redis|rediss|redis\+unix|redis\+sentinel|redis\+cluster)://", raw):
+                values["rate_limit_storage"] = raw
+            else:
+                problems.append(
+                    f"KB_RATE_LIMIT_STORAGE: expected a redis:// URL, got {raw.split('@')[-1]!r}"
+                )
         if (raw := get("KB_DATABASE_URL")) is not None:
             values["database_url"] = raw
         if (raw := get("KB_SITE_URL")) is not None:
@@ -188,6 +205,7 @@ class Settings:
             "KB_INDEX_DIR": str(self.index_dir),
             "KB_CORS_ORIGINS": ",".join(self.cors_origins),
             "KB_RATE_LIMIT": str(self.rate_limit) if self.rate_limit.enabled else "0/minute",
+            "KB_RATE_LIMIT_STORAGE": self.rate_limit_storage or "",
             "KB_DATABASE_URL": self.database_url,
             "KB_SITE_URL": self.site_url or "",
             "KB_MAX_BODY_BYTES": str(self.max_body_bytes),

@@ -264,7 +264,31 @@ def suggest_command(
     default=None,
     help="Load balancer addresses whose X-Forwarded-For is trusted.",
 )
-def api_command(host: str, port: int, workers: int | None, forwarded_allow_ips: str | None) -> None:
+@click.option(
+    "--index-from",
+    "index_from",
+    default=None,
+    envvar="KB_INDEX_FROM",
+    metavar="SOURCE",
+    help="Fetch the index from the releases at SOURCE (a folder or an http(s) URL that "
+    "kb release push wrote), verify it, install it at KB_INDEX_DIR, and follow new ones.",
+)
+@click.option(
+    "--poll-seconds",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    envvar="KB_INDEX_POLL_SECONDS",
+    help="With --index-from: how often to look for a new release.",
+)
+def api_command(
+    host: str,
+    port: int,
+    workers: int | None,
+    forwarded_allow_ips: str | None,
+    index_from: str | None,
+    poll_seconds: float,
+) -> None:
     """Run the HTTP API alone (production), configured by KB_* environment variables."""
     from kb_api import Settings, SettingsError, serve_main
 
@@ -278,8 +302,38 @@ def api_command(host: str, port: int, workers: int | None, forwarded_allow_ips: 
     except SettingsError as e:
         raise click.ClickException(str(e)) from e
     serve_main(
-        settings, host=host, port=port, workers=workers, forwarded_allow_ips=forwarded_allow_ips
+        settings,
+        host=host,
+        port=port,
+        workers=workers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        index_from=index_from,
+        poll_seconds=poll_seconds,
     )
+
+
+@main.group()
+def release() -> None:
+    """Releases: the site and index of one build, checksummed (.kb/releases)."""
+
+
+@release.command("push")
+@INDEX_OPTION
+@click.argument("dest")
+def release_push(index_dir: Path, dest: str) -> None:
+    """Copy the published release to DEST: a folder, or an http(s) URL that accepts PUT."""
+    from kb_builder.publish import current_release
+    from kb_builder.release import ReleaseError, push, release_key
+
+    _setup_logging()
+    found = current_release(index_dir.parent)
+    if found is None:
+        raise click.ClickException(f"no release in {index_dir.parent / 'releases'}: run kb build")
+    try:
+        manifest = push(found, dest, key=release_key())
+    except (ReleaseError, OSError) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"Pushed release {manifest.release} ({len(manifest.files)} files) to {dest}")
 
 
 def _database_url(explicit: str | None) -> str:

@@ -1,9 +1,9 @@
-"""Build the search index beside the site, and publish both together.
+"""The index worker of a build: the search index and related articles, in a second process.
 
-The index is built into a staging name (``.kb/index.staging``) while the pages render, and
-renamed over the live name only once the whole build has succeeded, so a failed build
-leaves the last good site *and* index in place. ``kb build`` indexes in a second process,
-so both cores work: one renders pages, the other indexes and computes related articles.
+The index is written into the build's release (``.kb/releases/.staging-<id>/index``)
+while the pages render; :mod:`kb_builder.publish` publishes it with the site. ``kb build``
+indexes in a second process, so both cores work: one renders pages, the other indexes
+and computes related articles.
 """
 
 from __future__ import annotations
@@ -32,10 +32,14 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _stage(
-    source: DocumentSource | Sequence[Document], staging: Path, live: Path, related_limit: int
+    source: DocumentSource | Sequence[Document],
+    target: Path,
+    live: Path,
+    related_limit: int,
+    name: str,
 ) -> dict[str, list[str]]:
-    """Build the staged generation (reusing the live one's unchanged documents)."""
-    return index_site(source, staging, reuse_from=live, related_limit=related_limit)
+    """Write the build's index into ``target`` (reusing the live one's unchanged documents)."""
+    return index_site(source, target, reuse_from=live, related_limit=related_limit, name=name)
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -60,20 +64,27 @@ def index_write_error(index_dir: Path, error: OSError) -> PluginError:
 
 
 class StagedIndex:
-    """A freshly built index generation, not yet visible to readers."""
+    """The index of a build being written into its release, not yet visible to readers."""
 
     def __init__(
         self,
-        index_dir: Path,
+        target: Path,
         documents: DocumentSource | Sequence[Document],
         *,
+        live: Path,
+        name: str,
         related_limit: int,
         background: bool,
     ) -> None:
-        self.index_dir = index_dir
-        self.staging = index_dir.with_name(index_dir.name + ".staging")
-        index_dir.parent.mkdir(parents=True, exist_ok=True)
-        args = (documents, self.staging, index_dir, related_limit)
+        """
+        Args:
+            target: The release's index directory (must not exist).
+            live: The published index, whose unchanged documents are reused.
+            name: The generation's name (the release id).
+        """
+        self.index_dir = live
+        self.staging = target
+        args = (documents, target, live, related_limit, name)
         self._pool: ProcessPoolExecutor | None = None
         self._related: dict[str, list[str]] | None = None
         self._future: Future[dict[str, list[str]]] | None = None
@@ -91,7 +102,7 @@ class StagedIndex:
             try:
                 self._related = _stage(*args)
             except OSError as e:
-                raise index_write_error(index_dir, e) from e
+                raise index_write_error(live, e) from e
 
     def related_ready(self) -> bool:
         """Whether :meth:`related` answers without waiting for the background build."""
@@ -109,18 +120,11 @@ class StagedIndex:
                 self._shutdown_pool()
         return self._related
 
-    def commit(self) -> None:
-        """Point the live name at the staged generation (one atomic rename of a symlink)."""
-        self.related()  # the build must be complete
-        os.replace(self.staging, self.index_dir)
-        log.debug("Search index published at %s", self.index_dir)
-
     def discard(self) -> None:
+        """Stop the worker (the release's folder is removed with the release)."""
         if self._future is not None and not self._future.done():
             self._future.cancel()
         self._shutdown_pool()
-        if self.staging.is_symlink():
-            self.staging.unlink()
 
     def _shutdown_pool(self) -> None:
         if self._pool is not None:

@@ -1,12 +1,16 @@
-"""Replace a build output directory in one step, so readers never see half a site.
+"""Switching a published name to new content in one step, so readers never see half of it.
 
-The build writes into a fresh sibling directory; :func:`replace_dir` then swaps it with the
-live one. On Linux the swap is a single ``renameat2(RENAME_EXCHANGE)``; elsewhere it is two
-renames, and :func:`recover` puts the last good output back if a crash fell between them.
+:func:`point_link` makes a name a symbolic link to new content in one rename; it is how
+:mod:`kb_builder.publish` publishes a release (``site``, ``.kb/index`` and
+``.kb/releases/current`` are links). A name that is still a real directory, as ``site/``
+was before releases, is exchanged for the link with ``renameat2(RENAME_EXCHANGE)`` on
+Linux (elsewhere two renames, and :func:`recover` puts the old directory back if a crash
+fell between them); the old directory is deleted in the background.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -16,10 +20,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
-__all__ = ["make_staging_dir", "recover", "remove_stale_staging", "replace_dir"]
+__all__ = ["point_link", "recover", "remove_stale_staging", "replace_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +46,9 @@ def _renameat2() -> Any:
     return fn
 
 
-def make_staging_dir(final: Path) -> Path:
-    """A new empty directory beside ``final`` (same file system, so the swap is a rename)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{final.name}-", dir=final.parent))
-
-
 def remove_stale_staging(final: Path) -> None:
-    """Delete staging directories that a killed build left behind, and old outputs whose
-    deletion did not finish."""
+    """Delete old outputs of ``final`` whose deletion did not finish, and the staging
+    directories of versions that built the site beside it."""
     if not final.parent.is_dir():
         return
     for prefix in (_STAGING_PREFIX, _TRASH_PREFIX):
@@ -109,3 +108,35 @@ def replace_dir(staging: Path, final: Path) -> None:
     os.replace(final, previous)
     os.replace(staging, final)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def point_link(link: Path, target: Path) -> None:
+    """Make ``link`` a symbolic link to ``target`` in one rename.
+
+    The link is relative, so a project folder can be moved; an absolute ``target`` must
+    have no symbolic link in its folders, except in its last two names (those are what
+    the link goes through). If ``link`` is a real directory (a site published before
+    releases), the link takes its place in one exchange and the directory is deleted
+    afterwards.
+    """
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_absolute():
+        try:
+            value = os.path.relpath(target, os.path.realpath(link.parent))
+        except ValueError:
+            value = str(target)
+    else:
+        value = str(target)
+    if link.is_symlink() and os.readlink(link) == value:
+        return
+    tmp = link.with_name(f".{link.name}.link-{uuid.uuid4().hex[:8]}")
+    os.symlink(value, tmp)
+    try:
+        if link.is_dir() and not link.is_symlink():
+            replace_dir(tmp, link)
+        else:
+            os.replace(tmp, link)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

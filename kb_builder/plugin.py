@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,7 +13,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from kb_builder import output, preview
+from kb_builder import preview, publish
 from kb_builder.config import KnowledgeBaseConfig
 from kb_builder.core import blocks
 from kb_builder.core.articles import Article
@@ -47,8 +46,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.preview: preview.PreviewIndex | None = None
         self._listing_signature: preview.ListingSignature | None = None
         self._env: tuple[Any, Any] | None = None
-        self._final_site: Path | None = None
-        self._staging_site: Path | None = None
+        self.release: publish.ReleaseBuild | None = None
         self._site_dir = "site"
         self._succeeded = False
         self._related_pending: list[tuple[Article, str]] = []
@@ -68,18 +66,21 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._succeeded = False
         self._related_pending = []
-        if self.config.atomic and not self.is_serve:
+        self._discard()  # what an earlier build of this plugin left (it holds the lock)
+        if not self.is_serve and (self.config.atomic or self.config.search_index):
+            # The site and the index are written into a release, published together.
+            index_dir = self.index_dir(config)
             final = Path(config.site_dir)
-            output.recover(final)
-            output.remove_stale_staging(final)
-            self._final_site = final
             try:
-                self._staging_site = output.make_staging_dir(final)
+                self.release = publish.ReleaseBuild(
+                    index_dir.parent,
+                    site_dir=final.parent.resolve() / final.name if self.config.atomic else None,
+                    index_link=index_dir if self.config.search_index else None,
+                )
             except OSError as e:
-                raise PluginError(
-                    f"Cannot create a staging directory beside {final}: {e.strerror or e}"
-                ) from e
-            config.site_dir = str(self._staging_site)
+                raise index_write_error(index_dir, e) from e
+            if self.config.atomic:
+                config.site_dir = str(self.release.site_dir)
         self._site_dir = config.site_dir
         if self.config.widgets:
             for asset in sorted(ASSETS_DIR.iterdir()):
@@ -166,9 +167,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                         self.preview = preview.PreviewIndex(index_dir)
                         self.preview.update(self.site)
                     return nav
+                assert self.release is not None
                 self.index = StagedIndex(
-                    index_dir,
+                    self.release.index_dir,
                     DocumentSource(str(self.site.docs_dir), self.site.sections, dict(config.extra)),
+                    live=index_dir,
+                    name=self.release.id,
                     related_limit=self.config.related_limit,
                     background=not self.is_serve,
                 )
@@ -320,18 +324,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if failed:
                 self._discard()
                 raise PluginError(failed)
-        if self.index is not None:
-            self.index.commit()
-            self.index = None
-        if self._staging_site is not None and self._final_site is not None:
-            output.replace_dir(self._staging_site, self._final_site)
-            log.info("Site published to %s", self._final_site)
-            self._staging_site = None
+        self.index = None
+        if self.release is not None:
+            release, self.release = self.release, None
+            published = release.publish()
+            log.info("Release %s published (site and index)", published.name)
 
     def _discard(self) -> None:
         if self.index is not None:
             self.index.discard()
             self.index = None
-        if self._staging_site is not None:
-            shutil.rmtree(self._staging_site, ignore_errors=True)
-            self._staging_site = None
+        if self.release is not None:
+            self.release.discard()
+            self.release = None

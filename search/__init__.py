@@ -23,7 +23,7 @@ from search.documents import Document
 from search.errors import IndexNotFound, SearchError
 
 if TYPE_CHECKING:
-    from search.indexing import BuildReport, build_index
+    from search.indexing import BuildReport, build_index, write_generation
     from search.knowledge_base import KnowledgeBase, open_index
     from search.results import Hit, SearchResults
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "BuildReport": "search.indexing",
     "build_index": "search.indexing",
+    "write_generation": "search.indexing",
     "KnowledgeBase": "search.knowledge_base",
     "open_index": "search.knowledge_base",
     "Hit": "search.results",
@@ -61,6 +62,7 @@ __all__ = [
     "default_index_dir",
     "get_knowledge_base",
     "open_index",
+    "write_generation",
 ]
 
 #: Where the index lives when neither an argument nor ``KB_INDEX_DIR`` says otherwise.

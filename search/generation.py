@@ -26,7 +26,7 @@ from whoosh.matching import FilterMatcher  # type: ignore[import-untyped]
 
 import search.ranking as ranking
 from search.analysis import load_stop_words, load_synonyms, words
-from search.indexing import catalog, read_vocabulary
+from search.indexing import catalog, generation_name, read_vocabulary
 from search.ranking import Postings
 from search.results import SearchResults
 from search.spelling import SpellChecker
@@ -46,6 +46,7 @@ class Generation:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.name = generation_name(path)
         self.ix = whoosh_index.open_dir(str(path))
         self._local = threading.local()
         self._lock = threading.Lock()

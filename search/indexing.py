@@ -5,7 +5,10 @@ Whoosh index in a sibling directory (``.kb/index.gen-<time>-<id>``). A build wri
 new generation beside it, then replaces the link with :func:`os.replace`, which is
 atomic: a reader sees the old index or the new one, never half of one. Searchers open
 on the previous generation keep working; it is kept until the next swap, and older
-generations are deleted.
+generations are deleted. This is how ``kb serve``'s preview and library users keep an
+index. ``kb build`` publishes its index inside a release instead
+(:mod:`kb_builder.publish`): it writes one complete generation into a directory of the
+release with :func:`write_generation`, and the release is what gets swapped.
 
 Rebuilding is cheap when little changed: each stored document carries a hash of its
 content and of the analysis (:data:`search.analysis.ANALYSIS_FINGERPRINT`). A build
@@ -45,7 +48,9 @@ __all__ = [
     "build_index",
     "current_generation",
     "document_hash",
+    "generation_name",
     "read_vocabulary",
+    "write_generation",
 ]
 
 logger = logging.getLogger(__name__)
@@ -176,18 +181,27 @@ def _swap(link: Path, generation: Path) -> None:
     keep = {generation.resolve()}
     if previous is not None:
         keep.add(previous)
-    # Never delete what another link in the directory points to: a build into a
-    # staging link must not remove the generation the live link still serves.
-    keep.update(p.resolve() for p in link.parent.iterdir() if p.is_symlink())
-    for old in link.parent.glob(f"*{GENERATION_MARK}*"):
+    for old in link.parent.glob(f"{link.name}{GENERATION_MARK}*"):
         if old.is_dir() and not old.is_symlink() and old.resolve() not in keep:
             # Searchers still open on it hold open files, which Linux keeps readable.
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_meta(generation: Path, count: int) -> None:
-    meta = {"fingerprint": ANALYSIS_FINGERPRINT, "documents": count, "built": time.time()}
+def _write_meta(generation: Path, count: int, name: str) -> None:
+    meta = {
+        "fingerprint": ANALYSIS_FINGERPRINT,
+        "documents": count,
+        "built": time.time(),
+        "generation": name,
+    }
     (generation / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+
+
+def generation_name(generation: str | Path) -> str:
+    """The name a generation reports (``/api/readyz``, metrics): the one it was built
+    under (a release id for ``kb build``'s), else its directory's name."""
+    name = _read_meta(Path(generation)).get("generation")
+    return name if isinstance(name, str) and name else Path(generation).name
 
 
 def _write_vocabulary(generation: Path, vocabulary: Counter[str]) -> None:
@@ -276,147 +290,174 @@ def _unique(documents: Iterable[Document]) -> dict[str, Document]:
     return docs
 
 
+def _reusable(base: Path) -> tuple[Path | None, dict[str, str] | None]:
+    """The current generation behind ``base`` and its documents' hashes, if reusable."""
+    try:
+        current = current_generation(base)
+    except IndexNotFound:
+        return None, None
+    if _read_meta(current).get("fingerprint") != ANALYSIS_FINGERPRINT:
+        return current, None
+    return current, _stored_hashes(current)
+
+
+def _write_into(
+    tmp: Path,
+    docs: dict[str, Document],
+    current: Path | None,
+    old_hashes: dict[str, str] | None,
+) -> tuple[BuildReport, Counter[str], int]:
+    """Write a complete index of ``docs`` into the empty directory ``tmp``: a patched
+    copy of ``current`` when few documents changed, else a full build."""
+    if old_hashes is not None and current is not None:
+        changed = _changed(docs, old_hashes)
+        removed = [p for p in old_hashes if p not in docs]
+        if len(changed) + len(removed) <= REBUILD_THRESHOLD * max(len(docs), 1):
+            vocabulary, count = _write_patch(tmp, current, changed, removed)
+            added = sum(1 for d in changed if d.path not in old_hashes)
+            logger.info(
+                "updated search index: %d added, %d updated, %d removed",
+                added,
+                len(changed) - added,
+                len(removed),
+            )
+            report = BuildReport(
+                documents=len(docs),
+                added=added,
+                updated=len(changed) - added,
+                removed=len(removed),
+                reused=len(old_hashes) - len(changed) + added - len(removed),
+            )
+            return report, vocabulary, count
+    vocabulary, count = _write_full(tmp, docs.values())
+    report = BuildReport(documents=len(docs), added=len(docs), updated=0, removed=0, reused=0)
+    return report, vocabulary, count
+
+
 def build_index(
     documents: Iterable[Document],
     index_dir: str | Path,
     *,
     reuse: bool = True,
-    reuse_from: str | Path | None = None,
 ) -> BuildReport:
     """Index ``documents`` as a new generation and swap it in at ``index_dir``.
 
-    With ``reuse`` (the default), documents unchanged since the current generation of
-    ``reuse_from`` (default: ``index_dir`` itself) are not analyzed again; if none
-    changed and ``reuse_from`` is ``index_dir``, the current generation stays in place.
-    Building into a staging link? Pass the live link as ``reuse_from``.
+    With ``reuse`` (the default), documents unchanged since the current generation are
+    not analyzed again, and if none changed the current generation stays in place.
     Returns a :class:`BuildReport`.
     """
     started = time.perf_counter()
     link = Path(index_dir)
-    base = Path(reuse_from) if reuse_from is not None else link
     docs = _unique(documents)
     with _build_lock(link):
-        old_hashes: dict[str, str] | None = None
-        current: Path | None = None
-        if reuse:
-            try:
-                current = current_generation(base)
-            except IndexNotFound:
-                current = None
-            if (
-                current is not None
-                and _read_meta(current).get("fingerprint") == ANALYSIS_FINGERPRINT
-            ):
-                old_hashes = _stored_hashes(current)
-        if old_hashes is not None and current is not None:
-            changed = _changed(docs, old_hashes)
-            removed = [p for p in old_hashes if p not in docs]
-            if not changed and not removed and base.absolute() == link.absolute():
-                logger.info("search index unchanged (%d documents)", len(docs))
-                return _unchanged(current, len(docs), started)
-            if len(changed) + len(removed) <= REBUILD_THRESHOLD * max(len(docs), 1):
-                report = _patch_generation(link, current, changed, removed, old_hashes)
-                report.update(documents=len(docs), seconds=time.perf_counter() - started)
-                return report
-        generation = _full_build(link, docs.values())
-        report = BuildReport(
-            generation=generation.name,
-            documents=len(docs),
-            added=len(docs),
-            updated=0,
-            removed=0,
-            reused=0,
-            seconds=time.perf_counter() - started,
-        )
+        current, old_hashes = _reusable(link) if reuse else (None, None)
+        if (
+            old_hashes is not None
+            and current is not None
+            and not _changed(docs, old_hashes)
+            and set(old_hashes) == set(docs)
+        ):
+            logger.info("search index unchanged (%d documents)", len(docs))
+            return _unchanged(current, len(docs), started)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{link.name}.tmp-", dir=link.parent))
+        generation = _new_generation_dir(link)
+        try:
+            report, vocabulary, count = _write_into(tmp, docs, current, old_hashes)
+            _seal(tmp, vocabulary, count, generation)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _swap(link, generation)
+        report.update(generation=generation.name, seconds=time.perf_counter() - started)
         logger.info("built search index of %d documents in %.2f s", len(docs), report["seconds"])
         return report
 
 
-def _full_build(link: Path, docs: Iterable[Document]) -> Path:
-    tmp = Path(tempfile.mkdtemp(prefix=f".{link.name}.tmp-", dir=link.parent))
+def write_generation(
+    documents: Iterable[Document],
+    directory: str | Path,
+    *,
+    reuse_from: str | Path | None = None,
+    name: str | None = None,
+) -> BuildReport:
+    """Write a complete index of ``documents`` into ``directory``, which must not exist.
+
+    Nothing is swapped and no link is touched: the caller publishes ``directory`` (``kb
+    build`` as part of a release). Documents unchanged since the index at
+    ``reuse_from`` (a link or a generation) are copied rather than analyzed again.
+    ``name`` is what the generation reports (default: the directory's name).
+    """
+    started = time.perf_counter()
+    target = Path(directory)
+    if target.exists() or target.is_symlink():
+        raise FileExistsError(f"{target} exists: write_generation writes a new directory")
+    docs = _unique(documents)
+    current, old_hashes = _reusable(Path(reuse_from)) if reuse_from is not None else (None, None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
-        ix = whoosh_index.create_in(str(tmp), make_schema())
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
-        count = 0
-        vocabulary: Counter[str] = Counter()
-        try:
-            for doc in docs:
-                fields = _document_fields(doc)
-                vocabulary.update(fields["words"])
-                writer.add_document(**fields)
-                count += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(optimize=True)
-        ix.close()
-        generation = _seal(link, tmp, vocabulary, count)
+        report, vocabulary, count = _write_into(tmp, docs, current, old_hashes)
+        _seal(tmp, vocabulary, count, target, name=name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _swap(link, generation)
-    return generation
+    report.update(generation=name or target.name, seconds=time.perf_counter() - started)
+    return report
 
 
-def _seal(link: Path, tmp: Path, vocabulary: Counter[str], count: int) -> Path:
+def _write_full(tmp: Path, docs: Iterable[Document]) -> tuple[Counter[str], int]:
+    ix = whoosh_index.create_in(str(tmp), make_schema())
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    count = 0
+    vocabulary: Counter[str] = Counter()
+    try:
+        for doc in docs:
+            fields = _document_fields(doc)
+            vocabulary.update(fields["words"])
+            writer.add_document(**fields)
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(optimize=True)
+    ix.close()
+    return vocabulary, count
+
+
+def _seal(
+    tmp: Path, vocabulary: Counter[str], count: int, final: Path, *, name: str | None = None
+) -> None:
     """Finish the generation written in ``tmp``: vocabulary, metadata, final name."""
     _write_vocabulary(tmp, vocabulary)
-    _write_meta(tmp, count)
-    generation = _new_generation_dir(link)
-    os.rename(tmp, generation)
-    return generation
+    _write_meta(tmp, count, name or final.name)
+    os.rename(tmp, final)
 
 
-def _patch_generation(
-    link: Path,
-    current: Path,
-    changed: list[Document],
-    removed: Iterable[str],
-    old_hashes: dict[str, str],
-) -> BuildReport:
-    """Copy ``current``, rewrite ``changed`` and delete ``removed`` in the copy, swap."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{link.name}.tmp-", dir=link.parent))
-    removed = list(removed)
+def _write_patch(
+    tmp: Path, current: Path, changed: list[Document], removed: list[str]
+) -> tuple[Counter[str], int]:
+    """Copy ``current`` into ``tmp``, rewrite ``changed`` and delete ``removed`` there."""
+    shutil.rmtree(tmp)
+    shutil.copytree(current, tmp)
+    ix = whoosh_index.open_dir(str(tmp))
+    vocabulary = read_vocabulary(tmp)
+    with ix.searcher() as searcher:
+        for path in [*removed, *(d.path for d in changed)]:
+            old = searcher.document(path=path)
+            if old is not None:
+                vocabulary.subtract(old.get("words") or ())
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
-        shutil.rmtree(tmp)
-        shutil.copytree(current, tmp)
-        ix = whoosh_index.open_dir(str(tmp))
-        vocabulary = read_vocabulary(tmp)
-        with ix.searcher() as searcher:
-            for path in [*removed, *(d.path for d in changed)]:
-                old = searcher.document(path=path)
-                if old is not None:
-                    vocabulary.subtract(old.get("words") or ())
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
-        try:
-            for path in removed:
-                writer.delete_by_term("path", path)
-            for doc in changed:
-                fields = _document_fields(doc)
-                vocabulary.update(fields["words"])
-                writer.update_document(**fields)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        count = ix.doc_count()
-        ix.close()
-        generation = _seal(link, tmp, vocabulary, count)
+        for path in removed:
+            writer.delete_by_term("path", path)
+        for doc in changed:
+            fields = _document_fields(doc)
+            vocabulary.update(fields["words"])
+            writer.update_document(**fields)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        writer.cancel()
         raise
-    _swap(link, generation)
-    added = sum(1 for d in changed if d.path not in old_hashes)
-    logger.info(
-        "updated search index: %d added, %d updated, %d removed",
-        added,
-        len(changed) - added,
-        len(removed),
-    )
-    return BuildReport(
-        generation=generation.name,
-        added=added,
-        updated=len(changed) - added,
-        removed=len(removed),
-        reused=len(old_hashes) - len(changed) + added - len(removed),
-    )
+    writer.commit()
+    count = ix.doc_count()
+    ix.close()
+    return vocabulary, count

@@ -96,10 +96,10 @@ class KnowledgeBase:
     # -- generations ------------------------------------------------------------
 
     def _link(self) -> str:
-        try:
-            return os.readlink(self.index_dir)
-        except OSError:
-            return str(self.index_dir.resolve())
+        # The whole path resolved, not one readlink: `kb build`'s index is reached through
+        # the release link (.kb/index -> releases/current/index), and only its last hop
+        # changes when a release is published.
+        return os.path.realpath(self.index_dir)
 
     def _generation(self, *, wait: bool = False) -> Generation:
         """The open generation, after following a swap of the index link.
@@ -159,6 +159,11 @@ class KnowledgeBase:
     def generation(self) -> Path:
         """The generation directory answering queries now (``index_dir`` points to it)."""
         return self._generation().path
+
+    @property
+    def generation_name(self) -> str:
+        """The name of the generation answering now: a release id for ``kb build``'s."""
+        return self._generation().name
 
     @property
     def doc_count(self) -> int:

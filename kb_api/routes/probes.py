@@ -48,7 +48,7 @@ class Ready(BaseModel):
 
 def _generation(kb: Any) -> str | None:
     try:
-        return str(kb.generation.name)
+        return str(kb.generation_name)
     except Exception:  # a probe reports what it can
         return None
 

@@ -42,11 +42,13 @@ def index_site(
     *,
     reuse_from: Path | None = None,
     related_limit: int,
+    name: str | None = None,
 ) -> dict[str, list[str]]:
-    """Build the index at ``index_dir`` (reusing ``reuse_from``'s unchanged documents) and
-    return the related articles of every document in it, nearest first."""
+    """Write a new index generation into ``index_dir`` (which must not exist; unchanged
+    documents are copied from ``reuse_from``) and return the related articles of every
+    document in it, nearest first. ``name`` is the generation's reported name."""
     documents = source() if callable(source) else source
-    search.build_index(documents, index_dir, reuse_from=reuse_from)
+    search.write_generation(documents, index_dir, reuse_from=reuse_from, name=name)
     kb = search.open_index(index_dir)
     try:
         return kb.related_all(limit=related_limit)

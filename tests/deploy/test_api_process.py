@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
-from test_probes import sample
+from test_probes import generation_of, sample
 
 from tests.deploy.conftest import ApiProcess, ApiStarter
 
@@ -43,7 +43,7 @@ def test_metrics_add_up_across_workers(kb_api: ApiStarter, small_kb: Path, tmp_p
     text = scrape(api)
     assert sample(text, "kb_searches_total", outcome="results") == searches
     assert sample(text, "kb_http_request_duration_seconds_count", route="/api/search") == searches
-    generation = (small_kb / ".kb" / "index").resolve().name
+    generation = generation_of(small_kb / ".kb" / "index")
     assert sample(text, "kb_index_info", generation=generation) == 1
     # `kb api` made the workers' metrics directory, and removes it when it stops.
     (metrics_dir,) = tmp.glob("kb-metrics-*")

@@ -16,6 +16,7 @@ import pytest
 from kb_api import Settings, create_app
 from kb_api.observability import LogFormatter
 from kb_api.settings import RateLimit
+from search.indexing import generation_name
 from tests.live_server import LiveServer
 
 
@@ -38,7 +39,8 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
 
 
 def generation_of(index_dir: Path) -> str:
-    return index_dir.resolve().name
+    """The release id of the index `kb build` published at ``index_dir``."""
+    return generation_name(index_dir.resolve())
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

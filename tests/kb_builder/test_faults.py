@@ -138,16 +138,14 @@ def test_read_only_index_dir_gives_a_clear_error(big_site, mounted):
 
 
 def test_full_disk_gives_a_clear_error(site_factory, mounted, tmp_path):
-    disk = tmp_path / "disk"
+    # Builds write their release (site and index) under .kb/: put it on a small disk.
+    disk = site_factory.root / ".kb"
     disk.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], check=True)
     mounted.append(disk)
-    site_factory.write(
-        {**minimal_sections(), "email/quota.md": article("Quota")},
-        extra_config={"site_dir": str(disk / "site")},
-    )
+    site_factory.write({**minimal_sections(), "email/quota.md": article("Quota")})
     assert kb_build(site_factory.root).returncode == 0
-    before = tree_digest(disk / "site")
+    before = tree_digest(site_factory.root / "site")
     # Enough pages that a second copy of the site cannot fit beside the first.
     big = many_articles(60, seed=2)
     for rel, text in big.items():
@@ -158,7 +156,7 @@ def test_full_disk_gives_a_clear_error(site_factory, mounted, tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "No space left on device" in result.stderr
-    assert tree_digest(disk / "site") == before
+    assert tree_digest(site_factory.root / "site") == before
 
 
 def test_a_preview_index_that_cannot_be_written_logs_and_keeps_answering(

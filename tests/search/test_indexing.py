@@ -119,27 +119,44 @@ def test_duplicate_paths_are_rejected(tmp_path: Path, docs: tuple[Document, ...]
         search.build_index([docs[0], docs[0]], tmp_path / "index")
 
 
-def test_a_staging_build_never_deletes_the_live_generation(
+def test_write_generation_fills_a_directory_and_touches_no_link(
     tmp_path: Path, docs: tuple[Document, ...]
 ) -> None:
-    """The kb plugin builds into index.staging and renames it over index when done."""
-    live, staging = tmp_path / "index", tmp_path / "index.staging"
-    search.build_index(docs, staging)
-    os.replace(staging, live)
-    kb = search.open_index(live)
-    for _ in range(3):
-        search.build_index(docs[:2], staging, reuse_from=live)
-        assert kb.query("mail comes back").paths  # the live index is intact
-    os.replace(staging, live)
-    assert kb.doc_count == 2
-
-
-def test_reuse_from_the_live_index(tmp_path: Path, docs: tuple[Document, ...]) -> None:
+    """kb build writes its index into its release; the live link and its generation stay."""
     live = tmp_path / "index"
     search.build_index(docs, live)
-    report = search.build_index(docs, tmp_path / "index.staging", reuse_from=live)
-    assert report["reused"] == len(docs)
-    assert search.open_index(tmp_path / "index.staging").doc_count == len(docs)
+    before = os.readlink(live)
+    kb = search.open_index(live)
+    report = search.write_generation(
+        docs, tmp_path / "release" / "index", reuse_from=live, name="20260101T000000Z-0a1b2c3d"
+    )
+    assert report["reused"] == len(docs) and report["added"] == 0
+    assert os.readlink(live) == before and kb.query("mail comes back").paths
+    assert generations(tmp_path) == [before]
+    assert [p.name for p in (tmp_path / "release").iterdir()] == ["index"]
+    written = search.open_index(tmp_path / "release" / "index")
+    assert written.doc_count == len(docs)
+    assert written.generation_name == "20260101T000000Z-0a1b2c3d"
+
+
+def test_write_generation_refuses_an_existing_directory(
+    tmp_path: Path, docs: tuple[Document, ...]
+) -> None:
+    (tmp_path / "index").mkdir()
+    with pytest.raises(FileExistsError, match=r"index exists: write_generation writes a new d"):
+        search.write_generation(docs, tmp_path / "index")
+    assert [p.name for p in tmp_path.iterdir()] == ["index"]
+
+
+def test_a_swap_keeps_only_its_own_generations(tmp_path: Path, docs: tuple[Document, ...]) -> None:
+    """Two links in one folder: each build deletes its own old generations, not the other's."""
+    search.build_index(docs, tmp_path / "a")
+    search.build_index(docs[:2], tmp_path / "b")
+    b = os.readlink(tmp_path / "b")
+    for n in range(3):
+        search.build_index(docs[: 3 + n], tmp_path / "a", reuse=False)
+    assert search.open_index(tmp_path / "b").doc_count == 2
+    assert b in generations(tmp_path)
 
 
 def test_concurrent_queries_from_threads(tmp_path: Path, docs: tuple[Document, ...]) -> None:

@@ -1,0 +1,73 @@
+"""The rate limit counted in a shared store (Redis), across workers and replicas.
+
+Set ``KB_RATE_LIMIT_STORAGE=redis://host:6379/0`` and every worker of every replica counts
+a client's requests in the same place, with the `limits` library's sliding-window
+counter; without it each worker process keeps its own token buckets
+(:class:`kb_api.limits.RateLimiter`), which is the embedded default. Needs the ``redis``
+extra (``pip install 'hosting-kb[redis]'``).
+
+If the store does not answer, the request is counted by this process's own buckets
+instead (and the failure logged, at most once a minute): a Redis outage must not turn
+into an outage of search.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from starlette.types import ASGIApp
+
+from kb_api.limits import RateLimiter
+from kb_api.settings import RateLimit
+
+__all__ = ["SharedRateLimiter"]
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "kb-api"
+"""Prefix of the keys in the store (a client's key is a hash of its address)."""
+_COMPLAIN_EVERY = 60.0
+
+
+class SharedRateLimiter(RateLimiter):
+    """:class:`RateLimiter` whose counters live in the store at ``storage_url``."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: RateLimit,
+        *,
+        storage_url: str,
+        exempt: tuple[str, ...] = ("/api/health",),
+    ) -> None:
+        super().__init__(app, limit, exempt=exempt)
+        from limits import RateLimitItemPerSecond
+        from limits.aio.strategies import SlidingWindowCounterRateLimiter
+        from limits.storage import storage_from_string
+
+        self.storage_url = storage_url
+        self.item = RateLimitItemPerSecond(limit.requests, max(1, round(limit.period)))
+        # The async client, so that a slow store never blocks the event loop.
+        # redis-py's client (`limits` defaults to coredis for async Redis).
+        self.storage: Any = storage_from_string("async+" + storage_url, implementation="redispy")
+        self.strategy = SlidingWindowCounterRateLimiter(self.storage)
+        self._complained = 0.0
+
+    async def take(self, key: str) -> float:
+        try:
+            if await self.strategy.hit(self.item, NAMESPACE, key):
+                return 0.0
+            stats = await self.strategy.get_window_stats(self.item, NAMESPACE, key)
+            return max(0.001, stats.reset_time - time.time())
+        except Exception as e:  # any store failure: count here rather than fail requests
+            now = time.monotonic()
+            if now - self._complained > _COMPLAIN_EVERY:
+                self._complained = now
+                log.warning(
+                    "rate limit store does not answer (%s: %s); counting per process",
+                    type(e).__name__,
+                    str(e)[:200],
+                )
+            return await super().take(key)
