@@ -43,6 +43,17 @@ class KnowledgeBaseConfig(base.Config):
     widgets = c.Type(bool, default=True)
     """Add our scripts and styles (search box, feedback, ticket widget) to every page."""
 
+    ticket_url = c.Type(str, default="support/open-a-ticket/")
+    """The host's ticket form, linked as "Open a ticket" when a reader answers No under an
+    article: relative to the site root or absolute (``https://billing.example.com/
+    submitticket.php?step=2&deptid=1``). The link adds ``subject`` and ``message``
+    parameters naming the article's title and URL; WHMCS fills its fields from them, and
+    the widget fills empty fields from them on any other form."""
+
+    show_views = c.Type(bool, default=False)
+    """Show the article's public view count ("Views: 120") under "Was this article
+    helpful?". Off: views are still counted, for "Most viewed" and ``kb report``."""
+
     api = c.Type(bool, default=True)
     """Serve the HTTP API under ``/api`` from ``kb serve`` / ``mkdocs serve``."""
 

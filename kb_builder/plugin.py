@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from kb_builder import preview, publish
 from kb_builder.config import KnowledgeBaseConfig
@@ -24,6 +25,7 @@ from kb_builder.core.popular import database_url_for_build
 from kb_builder.core.problems import Problem, Severity
 from kb_builder.core.site import Site
 from kb_builder.indexing import StagedIndex, index_write_error
+from kb_builder.verify import PAGE_SCRIPTS
 
 __all__ = ["KnowledgeBasePlugin"]
 
@@ -87,7 +89,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 uri = f"{ASSETS_URI}/{asset.name}"
                 if asset.suffix == ".css" and uri not in config.extra_css:
                     config.extra_css.append(uri)
-                elif asset.suffix == ".js" and uri not in [str(s) for s in config.extra_javascript]:
+                elif (
+                    asset.suffix == ".js"
+                    and asset.name not in PAGE_SCRIPTS
+                    and uri not in [str(s) for s in config.extra_javascript]
+                ):
                     config.extra_javascript.append(uri)  # type: ignore[arg-type]
         return config
 
@@ -216,6 +222,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return output
 
     def _post_page(self, output: str, page: Page) -> str:
+        if self.config.widgets:
+            # Each script is added only to the pages that use it (the ticket widget to
+            # pages with a ticket form).
+            for name, marker in PAGE_SCRIPTS.items():
+                if marker in output:
+                    src = get_relative_url(f"{ASSETS_URI}/{name}", page.url)
+                    output = output.replace(
+                        "</body>", f'<script src="{src}" defer></script>\n</body>', 1
+                    )
         if self.site is None:
             return output
         article = self.site.by_path.get(page.file.src_uri)
@@ -223,7 +238,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             return output
         if article.is_article:
             # Tells our scripts which article this page is (feedback, views).
-            meta = f'<meta name="kb:path" content="{html.escape(article.rel_path, quote=True)}">'
+            meta = "\n".join(
+                f'<meta name="kb:{name}" content="{html.escape(value, quote=True)}">'
+                for name, value in (
+                    ("path", article.rel_path),
+                    ("title", article.title),
+                    ("ticket-url", self.config.ticket_url),
+                    ("views", "on" if self.config.show_views else "off"),
+                )
+            )
             output = output.replace("</head>", f"{meta}\n</head>", 1)
         if BLOCKS_MARKER_HTML in output:
             assert self.popularity is not None

@@ -43,6 +43,8 @@ __all__ = [
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/kb"
+PAGE_SCRIPTS = {"kb-widget.js": "data-kb-widget"}
+"""Scripts the plugin adds only to the pages that use them: name -> what such a page holds."""
 # The same strings as kb_builder.plugin's (a test keeps them in step); repeated here so
 # this module does not import MkDocs.
 PLACEHOLDERS = ("<!-- kb:blocks -->", "<!-- kb:related -->")
@@ -204,7 +206,7 @@ def verify_site(site_dir: Path, expectations: Expectations = Expectations()) -> 
             count = _LISTING_COUNT.search(text)
             landing_counts[parts[0]] = int(count.group(1)) if count else None
         if (meta is not None or is_landing or rel == "index.html") and any(
-            f"{ASSETS_URI}/{a}" not in text for a in assets
+            f"{ASSETS_URI}/{a}" not in text for a in assets if a not in PAGE_SCRIPTS
         ):
             no_assets.append(rel)
 

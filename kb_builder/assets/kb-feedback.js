@@ -3,16 +3,19 @@
  * event channel other widgets use for analytics (manual/analytics.md).
  *
  * - On an article page it counts the view (POST /api/views), and only when the API
- *   answers does it show the counts and the Like / Dislike buttons: on a static host
- *   without the API nothing appears and nothing is logged.
- * - Dislike asks "What was missing?" (optional, at most 500 characters) and links to
- *   the ticket page with the article named: support/open-a-ticket/?article=email/quota.md
+ *   answers does it show the Yes / No buttons (and the view count when the plugin's
+ *   show_views is on): on a static host without the API nothing appears.
+ * - The visitor's vote is remembered in this browser (localStorage, the article path and
+ *   "yes" or "no", nothing else) and shown again on a later visit.
+ * - No asks "What was missing?" (optional, at most 500 characters) and links to the
+ *   host's ticket form (the plugin's ticket_url) with ?subject=...&message=... naming the
+ *   article's title and URL.
  * - Other scripts record events without knowing the API's address:
  *     document.dispatchEvent(new CustomEvent("kb:event",
  *       { detail: { type: "search_no_results", query: "mx record" } }));
  *   or window.kbFeedback.event("deflected", { path: "email/quota.md" }).
  *
- * Plain JavaScript, no dependencies, no cookies or storage, no requests except to this
+ * Plain JavaScript, no dependencies, no cookies, no requests except to this
  * site's /api/. Everything shown is inserted as text (textContent), never as HTML.
  */
 (function () {
@@ -23,6 +26,38 @@
   var TYPES = ["suggestions_shown", "suggestion_opened", "deflected", "ticket_filed",
                "search_no_results", "search_no_click"];
   var TICKET_PAGE = "support/open-a-ticket/";
+  var STORE = "kb-feedback:";
+
+  function meta(name) {
+    var node = document.querySelector('meta[name="' + name + '"]');
+    return node ? node.getAttribute("content") : null;
+  }
+
+  // The vote given earlier in this browser: true, false or null. Storage may be off.
+  function earlier(path) {
+    try {
+      var v = window.localStorage.getItem(STORE + path);
+      return v === "yes" ? true : v === "no" ? false : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function remember(path, helpful) {
+    try {
+      window.localStorage.setItem(STORE + path, helpful ? "yes" : "no");
+    } catch (e) { /* private mode: not remembered */ }
+  }
+
+  // The host's ticket form with the article named (title and address, never a file path).
+  function ticketLink(root) {
+    var url = new URL(meta("kb:ticket-url") || TICKET_PAGE, root);
+    var title = meta("kb:title") || document.title;
+    var here = location.href.split("#")[0].split("?")[0];
+    url.searchParams.set("subject", "Question about: " + title);
+    url.searchParams.set("message", "About the article \u201c" + title + "\u201d (" + here + "):");
+    return url.href;
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -81,9 +116,10 @@
   }
 
   function countsText(stats) {
-    var text = "Views: " + stats.views;
-    if (stats.helpful > 0) text += " \u00b7 " + stats.helpful + " found this helpful";
-    return text;
+    var parts = [];
+    if (meta("kb:views") === "on") parts.push("Views: " + stats.views);
+    if (stats.helpful > 0) parts.push(stats.helpful + " found this helpful");
+    return parts.join(" \u00b7 ");
   }
 
   function Feedback(api, path, root, stats) {
@@ -97,8 +133,8 @@
     var group = el("div", "kb-feedback__buttons");
     group.setAttribute("role", "group");
     group.setAttribute("aria-labelledby", "kb-feedback-title");
-    this.like = this.button("Like", "kb-feedback__like", function () { self.vote(true); });
-    this.dislike = this.button("Dislike", "kb-feedback__dislike", function () { self.vote(false); });
+    this.like = this.button("Yes", "kb-feedback__like", function () { self.vote(true); });
+    this.dislike = this.button("No", "kb-feedback__dislike", function () { self.vote(false); });
     group.appendChild(this.like);
     group.appendChild(this.dislike);
     this.counts = el("p", "kb-feedback__counts");
@@ -120,10 +156,8 @@
     hint.id = "kb-feedback-hint";
     var send = el("button", "md-button kb-feedback__send", "Send");
     send.type = "submit";
-    var ticketUrl = new URL(TICKET_PAGE, root);
-    ticketUrl.search = "?article=" + encodeURIComponent(path).replace(/%2F/g, "/");
     this.ticket = el("a", "md-button kb-feedback__ticket", "Open a ticket");
-    this.ticket.href = ticketUrl.href;
+    this.ticket.href = ticketLink(root);
     [label, this.comment, hint, send, this.ticket].forEach(function (n) { self.more.appendChild(n); });
     this.more.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -134,7 +168,17 @@
       self.root.appendChild(n);
     });
     this.show(stats);
+    var before = earlier(path);
+    if (before !== null) {
+      this.pressed(before);
+      this.status.textContent = "You answered " + (before ? "Yes" : "No") + " earlier. You can change your answer.";
+    }
   }
+
+  Feedback.prototype.pressed = function (helpful) {
+    this.like.setAttribute("aria-pressed", String(helpful));
+    this.dislike.setAttribute("aria-pressed", String(!helpful));
+  };
 
   Feedback.prototype.button = function (label, className, onClick) {
     var b = el("button", "md-button kb-feedback__vote " + className, label);
@@ -146,6 +190,7 @@
 
   Feedback.prototype.show = function (stats) {
     this.counts.textContent = countsText(stats);
+    this.counts.hidden = !this.counts.textContent;
   };
 
   Feedback.prototype.vote = function (helpful, comment) {
@@ -155,8 +200,8 @@
     this.status.textContent = "Sending\u2026";
     this.api.post("feedback", body).then(function (stats) {
       if (!isStats(stats, self.path)) throw new Error("unexpected answer");
-      self.like.setAttribute("aria-pressed", String(helpful));
-      self.dislike.setAttribute("aria-pressed", String(!helpful));
+      self.pressed(helpful);
+      remember(self.path, helpful);
       self.show(stats);
       if (helpful) {
         self.more.hidden = true;

@@ -1,13 +1,16 @@
 /*
  * kb-widget.js: suggest knowledge-base articles while a customer writes a support ticket.
  *
- * Attach it to any ticket form with one tag (every attribute is documented in
- * manual/widget.md):
+ * One tag on the ticket page (every attribute is documented in manual/widget.md):
  *
- *   <script src="/assets/kb/kb-widget.js" data-api="/api"
- *           data-subject="#subject" data-body="#message" defer></script>
+ *   <script src="https://help.example.com/assets/kb/kb-widget.js"
+ *           data-api="https://help.example.com/api" defer></script>
  *
- * or mark a form (or any element) with data-kb-widget and the same data attributes.
+ * finds the subject and message fields of WHMCS (six, twenty-one: #inputSubject,
+ * #inputMessage) and HESK 3.x (input[name=subject], textarea[name=message]), then the
+ * documented defaults (#subject, #message). data-form="whmcs|hesk|custom" picks one
+ * product; data-subject / data-body name other fields. Or mark a form (or any element)
+ * with data-kb-widget and the same data attributes.
  * Plain JavaScript, no dependencies, no requests except to the configured API. Everything
  * the API returns is inserted as text (textContent), never as HTML.
  */
@@ -16,6 +19,15 @@
 
   var script = document.currentScript;
   var LEVELS = { critical: "Critical", high: "High", medium: "Medium", low: "Low" };
+  var FORMS = {
+    whmcs: { subject: ["#inputSubject"], body: ["#inputMessage"] },
+    hesk: { subject: ["input[name=subject]"], body: ["textarea[name=message]"] },
+    custom: { subject: ["#subject"], body: ["#message"] },
+  };
+  // The API's limits: POST /api/suggest takes 500 + 10,000 characters in a body of at
+  // most KB_MAX_BODY_BYTES (10,240 by default) bytes of UTF-8 JSON.
+  var SUBJECT_MAX = 500;
+  var BODY_MAX = 10000;
   var count = 0;
 
   function el(tag, className, text) {
@@ -30,6 +42,10 @@
     return isNaN(n) ? fallback : Math.min(max, Math.max(min, n));
   }
 
+  function warn(text) {
+    if (window.console && console.warn) console.warn("kb-widget: " + text);
+  }
+
   // Only http(s) links, resolved against the site's base URL; anything else is dropped.
   function safeUrl(url, base) {
     try {
@@ -38,6 +54,75 @@
     } catch (e) {
       return null;
     }
+  }
+
+  function bytes(text) {
+    return typeof TextEncoder === "function" ? new TextEncoder().encode(text).length : unescape(encodeURIComponent(text)).length;
+  }
+
+  /*
+   * Secrets, checked here on the whole text before anything is sent: the API checks only
+   * what it receives (the first 10,000 characters). A port of the shapes of
+   * kb_text/secrets.py that need no context window: a credential word with its value,
+   * PINs next to "PIN", URL credentials, private keys, tokens by shape, card numbers.
+   * The API's detector also reads values in the sentences after a credential word.
+   */
+  var PW = "(?:passwords?|passwd|passwort|kennwort|passcode|passphrase|pass|pwd|pw|contrase[nñ]a|clave|mot\\s+de\\s+passe|mdp|senha|wachtwoord|parola|has[lł]o|heslo|l[oö]senord|salasana|[sş]ifre|пароль)";
+  var SHAPES = [
+    ["private_key", /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY/],
+    ["api_token", /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{4,}|\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|\b(?:ghp|gho|ghs|github_pat|glpat|xox[abposr]|sk_live|rk_live)[-_][A-Za-z0-9_-]{16,}\b|\b(?:bearer|cpanel|whm)\s+(?:[\w.-]+\s*:\s*)?[A-Za-z0-9_\-.=+/]{20,}|(?:api[_\s-]?(?:key|token)|access[_\s-]?token|auth[_\s-]?token|client[_\s-]?secret)\s*(?:is|[:=])\s*['"]?[A-Za-z0-9_\-.=+/]{16,}|(?:^|[^A-Za-z0-9])(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{32}(?![A-Za-z0-9])/i],
+    ["password", /\b[a-z][a-z0-9+.-]*:\/\/[^\s:\/@]+:[^\s@\/]+@/i],
+    ["support_pin", /\b(?:support\s+)?pin(?:\s+(?:code|number))?\s*(?:is|was|=|:|#|-)?\s*(?:is\s+)?(\d{4,8}|\d{1,4}(?:[ .-]\d{1,4}){1,7})(?![\d.,\/:-]*\d)/i],
+  ];
+  var PW_DELIMITED = new RegExp("(?:^|[^\\w-])" + PW + "(?:\\s+(?:for|of|to|on|de|für|pour|para)(?:\\s+[^\\s:=]{1,30}){1,4}?)?\\s*(?:\\b(?:is|was|ist|es|est|é)(?!\\w)|:|=|->)\\s*['\"“‘«]?([^\\s'\"”’»]+)", "gi");
+  var PW_BARE = new RegExp("(?:^|[^\\w-])" + PW + "[ \\t]+['\"“‘«]?([^\\s'\"”’»]+)", "gi");
+  var NOT_VALUES = /^(?:a|an|the|is|not|no|now|correct|incorrect|wrong|right|invalid|valid|expired|same|different|changed|reset|rejected|accepted|required|missing|empty|blank|too|very|still|also|always|never|set|saved|fine|ok|okay|working|in|on|of|for|from|to|at|by|with|that|this|what|it|my|your|and|or|but|if|when|yes|no|true|false|none|null|hidden|redacted|below|above|field|box|manager|policy|please|again|here|there)$/i;
+  var MESSAGES = {
+    password: "Your text seems to contain a password. Remove it before you send: we never need your password.",
+    support_pin: "Your text seems to contain your Support PIN. Remove it: the PIN is for live chat and phone only.",
+    api_token: "Your text seems to contain an API token. Remove it and revoke the token if it was shared.",
+    private_key: "Your text seems to contain a private key. Remove it: never send a private key.",
+    card_number: "Your text seems to contain a card number. Remove it: we never need card details in a ticket.",
+  };
+
+  function passwordValue(value, delimited) {
+    value = value.replace(delimited ? /[.,;)]+$/ : /[.,;:!?)]+$/, "");
+    if (value.length < 3 || NOT_VALUES.test(value) || /^[*•xX#._-]{3,}$/.test(value)) return false;
+    if (/@/.test(value) || /:\/\//.test(value) || /^\d+(?:\.\d+)+$/.test(value)) return false;
+    var digit = /\d/.test(value), alpha = /[^\W\d_]/.test(value), symbol = /[^\w]/.test(value);
+    if (delimited) return /^\d+$/.test(value) ? value.length >= 4 : !/(?:ed|ing|ly)$/i.test(value) || digit || symbol;
+    // "password Bluefin2024!": only a value that is clearly not a word counts.
+    var word = /^[^\W\d_]+$/.test(value) && value === value.toLowerCase() && value.length < 14;
+    return alpha && (digit || symbol || /[A-Z]/.test(value.slice(1))) && !word;
+  }
+
+  function luhn(digits) {
+    var total = 0;
+    for (var i = 0; i < digits.length; i++) {
+      var d = +digits[digits.length - 1 - i];
+      if (i % 2) d = d > 4 ? d * 2 - 9 : d * 2;
+      total += d;
+    }
+    return total % 10 === 0;
+  }
+
+  function findSecrets(text) {
+    text = text.normalize ? text.normalize("NFKC") : text;
+    var kinds = [];
+    function add(kind) {
+      if (kinds.indexOf(kind) < 0) kinds.push(kind);
+    }
+    SHAPES.forEach(function (s) {
+      if (s[1].test(text)) add(s[0]);
+    });
+    var m;
+    [[PW_DELIMITED, true], [PW_BARE, false]].forEach(function (p) {
+      p[0].lastIndex = 0;
+      while ((m = p[0].exec(text))) if (passwordValue(m[1], p[1])) add("password");
+    });
+    var cards = /(?:^|[^\d.,\/-])(\d(?:[ -]?\d){12,18})(?![\d.,\/-])/g;
+    while ((m = cards.exec(text))) if (luhn(m[1].replace(/\D/g, ""))) add("card_number");
+    return kinds;
   }
 
   function ensureCss(src) {
@@ -53,17 +138,30 @@
     document.head.appendChild(link);
   }
 
+  // The first selector that matches a field; the message field's form is preferred for
+  // the subject. Returns [element or null, selectors tried].
+  function find(selectors, form) {
+    for (var i = 0; i < selectors.length; i++) {
+      var all = document.querySelectorAll(selectors[i]);
+      for (var j = 0; j < all.length; j++) if (!form || all[j].form === form) return all[j];
+    }
+    return null;
+  }
+
   function Widget(options) {
     this.o = options;
-    this.subject = document.querySelector(options.subject);
-    this.body = document.querySelector(options.body);
-    if (!this.body) return;
+    this.body = find(options.body);
+    if (!this.body) {
+      warn("no message field found: tried " + options.body.join(", ") + ". Set data-body (and data-subject) to your form's fields, or data-form=\"whmcs\"|\"hesk\" (manual/widget.md).");
+      return;
+    }
+    this.subject = find(options.subject, this.body.form) || find(options.subject);
+    this.budget = options.maxBytes;
     var id = "kb-widget-" + ++count;
     var root = (this.root = el("section", "kb-widget"));
     root.id = id;
     root.setAttribute("aria-labelledby", id + "-title");
-    var title = el("h2", "kb-widget__title", "Before you send: these may help");
-    title.id = id + "-title";
+    this.titleId = id + "-title";
     // One polite live region announces a short summary of every new answer.
     this.status = el("p", "kb-widget__status");
     this.status.setAttribute("role", "status");
@@ -71,7 +169,6 @@
     this.panel = el("div", "kb-widget__panel");
     this.panel.hidden = true;
     root.appendChild(this.status);
-    this.panel.appendChild(title);
     root.appendChild(this.panel);
     var target = options.target && document.querySelector(options.target);
     if (target) target.appendChild(root);
@@ -79,15 +176,26 @@
 
     var self = this;
     var timer = null;
-    function schedule() {
+    this.seen = null;
+    // Fields change without an input event too (a draft restored by the host's script,
+    // autofill, a value set by another widget): compare their values now and then.
+    function changed() {
+      var now = self.values();
+      if (now === self.seen) return;
+      self.seen = now;
       self.decided = false; // typing again reopens the question
       clearTimeout(timer);
       timer = setTimeout(function () {
         self.ask();
       }, options.delay);
     }
-    this.body.addEventListener("input", schedule);
-    if (this.subject) this.subject.addEventListener("input", schedule);
+    this.changed = changed;
+    ["input", "change"].forEach(function (type) {
+      self.body.addEventListener(type, changed);
+      if (self.subject) self.subject.addEventListener(type, changed);
+    });
+    setInterval(changed, 750);
+    if (document.readyState !== "complete") window.addEventListener("load", changed);
     var form = this.body.form;
     if (form) {
       form.addEventListener("submit", function (event) {
@@ -98,32 +206,60 @@
         }
       });
     }
-    // "Open a ticket" from an article's feedback box names the article: ?article=email/quota.md
-    var named = new URLSearchParams(location.search).get("article");
-    if (named && /^[a-z0-9_-]+(\/[a-z0-9_.-]+)*\.md$/i.test(named) && !(this.body.value || "").trim()) {
-      this.body.value = "About the article " + named + ":\n\n";
-      this.opened = named;
-    }
-    if ((this.body.value || "").trim()) schedule();
+    this.prefill();
+    changed();
   }
+
+  // "Open a ticket" under an article: ?subject=...&message=... fill empty fields (WHMCS
+  // does this itself); the text typed so far is never replaced.
+  Widget.prototype.prefill = function () {
+    var q = new URLSearchParams(location.search);
+    var subject = q.get("subject"), message = q.get("message");
+    if (this.subject && subject && !this.subject.value) this.subject.value = subject.slice(0, SUBJECT_MAX);
+    if (message && !this.body.value) {
+      this.body.value = message.slice(0, BODY_MAX) + "\n\n";
+      this.prefilled = this.body.value;
+    }
+  };
+
+  Widget.prototype.values = function () {
+    return (this.subject ? String(this.subject.value || "") : "") + "\n" + String(this.body.value || "");
+  };
 
   Widget.prototype.say = function (text) {
     this.status.textContent = text;
   };
 
+  // What the API accepts: at most 500 + 10,000 characters and the byte budget in all.
   Widget.prototype.text = function () {
-    return {
-      subject: this.subject ? String(this.subject.value || "").slice(0, 500) : "",
-      body: String(this.body.value || "").slice(0, 10000),
+    var ticket = {
+      subject: this.subject ? String(this.subject.value || "").slice(0, SUBJECT_MAX) : "",
+      body: String(this.body.value || "").slice(0, BODY_MAX),
     };
+    var budget = this.budget - 64; // headroom for the JSON around the two strings
+    while (ticket.subject && bytes(JSON.stringify(ticket.subject)) > budget / 2) ticket.subject = ticket.subject.slice(0, Math.floor(ticket.subject.length * 0.9));
+    var lo = 0, hi = ticket.body.length, room = budget - bytes(JSON.stringify(ticket.subject));
+    if (bytes(JSON.stringify(ticket.body)) > room) {
+      while (lo < hi) {
+        var mid = Math.ceil((lo + hi) / 2);
+        if (bytes(JSON.stringify(ticket.body.slice(0, mid))) <= room) lo = mid;
+        else hi = mid - 1;
+      }
+      ticket.body = ticket.body.slice(0, lo);
+    }
+    return ticket;
   };
 
   Widget.prototype.ask = function () {
+    var whole = this.values();
+    this.secrets = findSecrets(whole);
     var ticket = this.text();
+    var typed = ticket.body === this.prefilled ? "" : ticket.subject + ticket.body;
     var key = ticket.subject + "\n" + ticket.body;
-    if (key === this.last) return;
+    if (key === this.last && !this.retry) return;
     this.last = key;
-    if (key.trim().length < this.o.minChars) {
+    this.retry = false;
+    if (typed.trim().length < this.o.minChars) {
       this.render(null);
       return;
     }
@@ -138,16 +274,36 @@
       signal: controller ? controller.signal : undefined,
     })
       .then(function (response) {
+        if (response.status === 413 && self.budget > 2048) {
+          // The API takes less than data-max-bytes says: send less, once more.
+          self.budget = Math.floor(self.budget / 2);
+          self.retry = true;
+          warn("the API refused " + self.o.maxBytes + " bytes (413): set data-max-bytes to its KB_MAX_BODY_BYTES.");
+          return self.ask();
+        }
         if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (data) {
-        if (self.pending === controller) self.render(data);
+        return response.json().then(function (data) {
+          if (self.pending === controller) self.render(data);
+        });
       })
       .catch(function (error) {
+        if (error && error.name === "AbortError") return;
+        if (error instanceof TypeError) self.explain();
         // Offline, rate limited or no API: the form works as before, without suggestions.
-        if (!error || error.name !== "AbortError") self.render(null);
+        self.render(null);
       });
+  };
+
+  // A request the browser refused outright: from another origin that is mostly CORS.
+  Widget.prototype.explain = function () {
+    if (this.explained) return;
+    this.explained = true;
+    var api = new URL(this.o.api, location.href);
+    if (api.origin !== location.origin) {
+      warn("no answer from " + this.o.api + " for this page (" + location.origin + "). If the API is up, add " + location.origin + " to its KB_CORS_ORIGINS (the kb plugin's cors_origins for kb serve): browsers block cross-origin answers without it.");
+    } else {
+      warn("no answer from " + this.o.api + ": suggestions are off, the form works as before.");
+    }
   };
 
   Widget.prototype.section = function (className, heading) {
@@ -159,18 +315,24 @@
 
   Widget.prototype.render = function (data) {
     var panel = this.panel;
-    while (panel.childNodes.length > 1) panel.removeChild(panel.lastChild);
-    if (!data || typeof data !== "object") {
-      panel.hidden = true;
-      if (!this.decided) this.say("");
-      return;
-    }
+    while (panel.firstChild) panel.removeChild(panel.firstChild);
+    if (!data || typeof data !== "object") data = {};
     var said = [];
-    var secrets = Array.isArray(data.secrets) ? data.secrets : [];
+    // The API's warnings, then those the local check found in text the API did not get.
+    var secrets = (Array.isArray(data.secrets) ? data.secrets : []).filter(function (s) {
+      return s && s.message;
+    });
+    (this.secrets || []).forEach(function (kind) {
+      if (!secrets.some(function (s) { return s.type === kind; })) secrets.push({ type: kind, message: MESSAGES[kind] });
+    });
+    var articles = (Array.isArray(data.articles) ? data.articles : []).slice(0, this.o.max);
+    var title = el("h2", "kb-widget__title", articles.length ? "Before you send: these may help" : "Before you send");
+    title.id = this.titleId;
+    panel.appendChild(title);
     if (secrets.length) {
-      var warn = this.section("kb-widget__secrets", "Remove secrets before you send");
+      var warnBox = this.section("kb-widget__secrets", "Remove secrets before you send");
       secrets.forEach(function (s) {
-        warn.appendChild(el("p", "kb-widget__secret", s && s.message));
+        warnBox.appendChild(el("p", "kb-widget__secret", s.message));
       });
       said.push("Warning: your text seems to contain a secret.");
     }
@@ -179,7 +341,6 @@
       this.section("kb-widget__scope", "Outside our support").appendChild(el("p", null, scope.message));
       said.push("This request may be outside our support.");
     }
-    var articles = (Array.isArray(data.articles) ? data.articles : []).slice(0, this.o.max);
     if (articles.length) {
       var box = this.section("kb-widget__articles", "Articles that may solve it");
       var list = el("ul", "kb-widget__list");
@@ -209,8 +370,10 @@
     }
     var level = LEVELS[data.priority];
     if (level) {
-      var prio = this.section("kb-widget__priority", null);
-      prio.appendChild(el("p", null, "Suggested priority: " + level + ". " + (data.priority_reason || "")));
+      var prio = this.section("kb-widget__priority", null).appendChild(el("p"));
+      prio.appendChild(document.createTextNode("Suggested priority: "));
+      prio.appendChild(el("span", "kb-widget__badge kb-widget__badge--" + data.priority, level));
+      if (data.priority_reason) prio.appendChild(document.createTextNode(" " + data.priority_reason));
     }
     var channel = data.channel;
     if (channel && channel.message) {
@@ -218,7 +381,9 @@
       this.section("kb-widget__channel", heading).appendChild(el("p", null, channel.message));
     }
     if (articles.length) this.actions();
+    if (this.decided && this.confirmation) panel.appendChild(this.confirmation);
     panel.hidden = panel.childNodes.length <= 1;
+    if (panel.hidden) panel.removeChild(title); // no heading over nothing
     if (!this.decided) this.say(said.join(" "));
   };
 
@@ -232,6 +397,9 @@
       // Keep this answer on screen even if a suggestion already on its way re-renders.
       self.decided = true;
       self.say(message);
+      if (self.confirmation && self.confirmation.parentNode) self.confirmation.parentNode.removeChild(self.confirmation);
+      self.confirmation = el("p", "kb-widget__confirm kb-widget__confirm--" + kind, message);
+      self.panel.appendChild(self.confirmation);
       self.root.dispatchEvent(new CustomEvent("kb-widget:" + kind, { bubbles: true, detail: { articles: self.paths() } }));
       if (kind === "solved") self.send("deflected", self.opened || self.top);
       else self.fileTicket();
@@ -283,15 +451,23 @@
     var d = node.dataset;
     var api = (d.api || "/api").replace(/\/+$/, "");
     var apiUrl = safeUrl(api, document.baseURI) || "";
+    var preset = FORMS[d.form];
+    if (d.form && !preset) warn("data-form=\"" + d.form + "\" is not one of whmcs, hesk, custom: trying them all.");
+    // Named fields first, then the preset, else every product we know, then the defaults.
+    var subject = preset ? preset.subject.slice() : FORMS.whmcs.subject.concat(FORMS.hesk.subject, FORMS.custom.subject);
+    var body = preset ? preset.body.slice() : FORMS.whmcs.body.concat(FORMS.hesk.body, FORMS.custom.body);
+    if (d.subject) subject.unshift(d.subject);
+    if (d.body) body.unshift(d.body);
     return {
       api: apiUrl.replace(/\/+$/, ""),
       site: safeUrl(d.site || apiUrl.replace(/\/api$/, "") + "/", document.baseURI) || document.baseURI,
-      subject: d.subject || "#subject",
-      body: d.body || "#message",
+      subject: subject,
+      body: body,
       target: d.target || null,
       max: num(d.max, 5, 1, 5),
       delay: num(d.delay, 400, 0, 5000),
       minChars: num(d.minChars, 12, 1, 1000),
+      maxBytes: num(d.maxBytes, 10240, 1024, 1048576),
       events: d.events !== "off",
     };
   }
@@ -302,9 +478,10 @@
   }
 
   function scan() {
-    if (script && (script.hasAttribute("data-body") || script.hasAttribute("data-api"))) attach(script);
-    var nodes = document.querySelectorAll("[data-kb-widget]");
-    for (var i = 0; i < nodes.length; i++) attach(nodes[i]);
+    var marked = document.querySelectorAll("[data-kb-widget]");
+    // The script tag itself configures a widget unless it only loads the code for marked forms.
+    if (script && (script.hasAttribute("data-api") || script.hasAttribute("data-body") || !marked.length)) attach(script);
+    for (var i = 0; i < marked.length; i++) attach(marked[i]);
   }
 
   if (script && script.getAttribute("data-css") !== "none") ensureCss(script.src);

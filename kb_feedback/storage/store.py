@@ -142,7 +142,8 @@ def _statements(dialect: str) -> _Statements:
             index_elements=[votes.c.path, votes.c.visitor],
             set_={
                 "helpful": vote.excluded.helpful,
-                "comment": vote.excluded.comment,
+                # A later vote without a comment keeps the earlier "what was missing".
+                "comment": func.coalesce(vote.excluded.comment, votes.c.comment),
                 "day": vote.excluded.day,
             },
         ),
@@ -266,7 +267,8 @@ class FeedbackStore:
     def record_vote(
         self, path: str, visitor: Visitor, *, helpful: bool, comment: str | None = None
     ) -> None:
-        """Store the visitor's vote on ``path``, replacing an earlier one (and its comment).
+        """Store the visitor's vote on ``path``, replacing an earlier one; a vote without a
+        comment keeps the earlier vote's comment.
 
         The comment is redacted (secrets) and cut to :data:`COMMENT_MAX` characters.
         """

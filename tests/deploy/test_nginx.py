@@ -259,7 +259,7 @@ def test_feedback_vote_through_nginx(page: Any, stack: tuple[Nginx, ApiProcess])
     problems = watch(page)
     page.goto(nginx.url + "/email/quota/")
     page.locator(".kb-feedback").wait_for(timeout=15_000)
-    like = page.get_by_role("button", name="Like", exact=True)
+    like = page.get_by_role("button", name="Yes", exact=True)
     like.click()
     page.wait_for_function(
         "() => document.querySelector('.kb-feedback__like').getAttribute('aria-pressed') === 'true'"

@@ -15,6 +15,7 @@ from e2e_server import ASSETS, AXE, LiveServer
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
+from ticket_forms import TicketForms, forms_app
 
 from kb_api import Settings, create_app
 from kb_api.settings import RateLimit
@@ -74,3 +75,24 @@ def axe_source() -> str:
     if not AXE.is_file():
         pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` in the repository root")
     return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def ticket_forms(built_site: tuple[Path, Path]) -> Iterator[TicketForms]:
+    """The WHMCS and HESK stand-ins (tests/e2e/ticket_forms.py) on two
+    more ports, the first of them in the API's CORS origins, both attaching the widget
+    from a knowledge base on a third port."""
+    site, index_dir = built_site
+    forms = forms_app()
+    with LiveServer(forms) as allowed, LiveServer(forms) as other:
+        settings = Settings(
+            index_dir=index_dir,
+            rate_limit=RateLimit(100_000, 60.0),
+            cors_origins=(allowed.url,),
+        )
+        app = create_app(settings)
+        app.mount("/assets/kb", StaticFiles(directory=ASSETS))
+        app.mount("/", StaticFiles(directory=site, html=True))
+        with LiveServer(app) as kb:
+            forms.state.kb_url = kb.url
+            yield TicketForms(allowed.url, other.url, kb.url)

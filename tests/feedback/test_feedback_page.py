@@ -5,39 +5,44 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from kb_builder.core.articles import load_articles
+from tests.conftest import REPO
 
-def test_like_and_dislike_on_an_article_page(served_kb: Any, page: Any) -> None:
+
+def test_yes_and_no_on_an_article_page(served_kb: Any, page: Any) -> None:
     path = "email/quota.md"
     before = httpx.get(f"{served_kb.url}api/articles/{path}/stats").json()
     page.goto(served_kb.url + "email/quota/")
     block = page.locator(".kb-feedback")
     block.wait_for(timeout=15_000)
-    counts = page.locator(".kb-feedback__counts")
-    shown = re.fullmatch(r"Views: (\d+)( · (\d+) found this helpful)?", counts.inner_text())
-    assert shown is not None
-    # This browser is one more visitor today, unless another test already sent it here.
-    views = int(shown.group(1))
-    assert views in (before["views"], before["views"] + 1)
-    like = page.get_by_role("button", name="Like", exact=True)
-    assert like.get_attribute("aria-pressed") == "false"
-    like.click()
-    expected = f"Views: {views} · {before['helpful'] + 1} found this helpful"
+    assert "Views" not in block.inner_text()  # show_views is off by default
+    yes = page.get_by_role("button", name="Yes", exact=True)
+    assert yes.get_attribute("aria-pressed") == "false"
+    yes.click()
+    expected = f"{before['helpful'] + 1} found this helpful"
     page.wait_for_function(
         "text => document.querySelector('.kb-feedback__counts').textContent === text", arg=expected
     )
-    assert like.get_attribute("aria-pressed") == "true"
+    assert yes.get_attribute("aria-pressed") == "true"
     assert page.get_by_role("status").inner_text() == "Thanks for your feedback."
 
-    # Changing one's mind replaces the vote; Dislike asks what was missing.
-    page.get_by_role("button", name="Dislike", exact=True).click()
+    # Changing one's mind replaces the vote; No asks what was missing.
+    page.get_by_role("button", name="No", exact=True).click()
     comment = page.get_by_label("What was missing? (optional)")
     comment.wait_for()
     assert comment.get_attribute("maxlength") == "500"
     ticket = page.get_by_role("link", name="Open a ticket")
-    assert ticket.get_attribute("href").endswith("support/open-a-ticket/?article=email/quota.md")
+    title = next(a.title for a in load_articles(REPO / "docs") if a.rel_path == path)
+    query = parse_qs(urlsplit(ticket.get_attribute("href")).query)
+    assert urlsplit(ticket.get_attribute("href")).path == "/support/open-a-ticket/"
+    assert query == {
+        "subject": [f"Question about: {title}"],
+        "message": [f"About the article \u201c{title}\u201d ({served_kb.url}email/quota/):"],
+    }
     comment.fill("Nothing about inodes; my password is Tidewater#88")
     page.get_by_role("button", name="Send").click()
     status = page.get_by_role("status")
@@ -52,10 +57,34 @@ def test_like_and_dislike_on_an_article_page(served_kb: Any, page: Any) -> None:
     # Only our own origin was contacted.
     assert all(url.startswith(served_kb.url) for url in page.requests)
 
+    # A later visit in this browser shows the earlier answer.
+    page.reload()
+    page.locator(".kb-feedback").wait_for(timeout=15_000)
+    no = page.get_by_role("button", name="No", exact=True)
+    assert no.get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("status").inner_text() == (
+        "You answered No earlier. You can change your answer."
+    )
+
+
+def test_show_views_shows_the_view_count(served_kb: Any, page: Any) -> None:
+    def views_on(route: Any) -> None:
+        response = route.fetch()
+        body = response.text().replace(
+            '<meta name="kb:views" content="off">', '<meta name="kb:views" content="on">'
+        )
+        route.fulfill(response=response, body=body)
+
+    page.route("**/email/webmail/", views_on)
+    page.goto(served_kb.url + "email/webmail/")
+    counts = page.locator(".kb-feedback__counts")
+    counts.wait_for(timeout=15_000)
+    assert re.fullmatch(r"Views: \d+( · \d+ found this helpful)?", counts.inner_text())
+
 
 def test_keyboard_users_can_vote(served_kb: Any, page: Any) -> None:
     page.goto(served_kb.url + "email/webmail/")
-    like = page.get_by_role("button", name="Like", exact=True)
+    like = page.get_by_role("button", name="Yes", exact=True)
     like.wait_for(timeout=15_000)
     like.focus()
     page.keyboard.press("Enter")

@@ -85,6 +85,19 @@ def test_a_later_vote_replaces_the_earlier_one(store: FeedbackStore) -> None:
     assert sorted(comments, key=lambda c: c or "") == [None, "Nothing about IMAP."]
 
 
+def test_a_later_vote_without_a_comment_keeps_the_earlier_comment(store: FeedbackStore) -> None:
+    alice = store.visitor("203.0.113.5", "Firefox")
+    store.record_vote("email/quota.md", alice, helpful=False, comment="Nothing about IMAP.")
+    store.record_vote("email/quota.md", alice, helpful=False)
+    store.record_vote("email/quota.md", alice, helpful=True)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(tables.votes.c.helpful, tables.votes.c.comment)).all()
+    assert [tuple(r) for r in rows] == [(True, "Nothing about IMAP.")]
+    store.record_vote("email/quota.md", alice, helpful=False, comment="Still nothing on POP.")
+    with store.engine.connect() as conn:
+        assert conn.scalar(select(tables.votes.c.comment)) == "Still nothing on POP."
+
+
 def test_unknown_event_types_are_refused(store: FeedbackStore) -> None:
     with pytest.raises(ValueError, match="expected an event type in"):
         store.record_event("clicked")
