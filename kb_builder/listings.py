@@ -1,18 +1,45 @@
 """HTML the plugin adds to pages: section listings, the home page's sections, related
-articles. Everything taken from articles is escaped; nothing here knows about MkDocs events.
+articles, the ticket form's demo. Everything taken from articles is escaped; nothing here
+knows about MkDocs events.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
 from kb_builder.core.articles import Article
 
-__all__ = ["Entry", "entry_list", "related_block", "section_sidebar", "sections_grid"]
+__all__ = [
+    "TICKET_DEMO_MARKER",
+    "Entry",
+    "entry_list",
+    "related_block",
+    "section_sidebar",
+    "sections_grid",
+    "ticket_demo",
+]
+
+TICKET_DEMO_MARKER = "<!-- kb:ticket-demo -->"
+"""Where an article shows the ticket widget's demo form. Articles may not contain forms
+(the sanitiser removes them), so the plugin puts ours in after sanitising."""
+
+
+@functools.cache
+def _ticket_demo_form() -> str:
+    return (Path(__file__).parent / "templates" / "ticket-demo.html").read_text(encoding="utf-8")
+
+
+def ticket_demo(page_html: str) -> str:
+    """``page_html`` with the demo form in place of :data:`TICKET_DEMO_MARKER`."""
+    if TICKET_DEMO_MARKER not in page_html:
+        return page_html
+    return page_html.replace(TICKET_DEMO_MARKER, _ticket_demo_form(), 1)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from mkdocs.structure.pages import Page
 
 from kb_builder import listings, output, popular, preview
 from kb_builder.config import KnowledgeBaseConfig
+from kb_builder.core import sanitize
 from kb_builder.core.articles import Article
 from kb_builder.core.placeholders import fill
 from kb_builder.core.problems import Severity
@@ -102,6 +103,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             review_after_days=self.config.review_after_days,
             include_drafts=self.is_serve,
             previous=self.site if self.is_serve else None,
+            allowed_hosts=self.config.allowed_hosts,
         )
         self.popularity = popular.load_popularity(
             site,
@@ -182,6 +184,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.site is not None
+        sanitize.escape_front_matter(page.meta)  # Material prints titles unescaped
         markdown = fill(markdown, config.extra)
         article = self.site.by_path.get(page.file.src_uri)
         if article is None or not (
@@ -193,12 +196,18 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         # and related articles are only known once the index worker is done.
         return markdown + BLOCKS_MARKER
 
+    def on_page_content(
+        self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        return sanitize.clean(content, allowed_hosts=self.config.allowed_hosts)
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         if self.site is None:
             return output
         article = self.site.by_path.get(page.file.src_uri)
         if article is None:
             return output
+        output = listings.ticket_demo(output)
         if article.is_article:
             # Tells our scripts which article this page is (feedback, views).
             meta = f'<meta name="kb:path" content="{html.escape(article.rel_path, quote=True)}">'
