@@ -108,21 +108,29 @@ def _local_or_allowed(url: str, hosts: frozenset[str]) -> bool:
     return host is not None and host in hosts
 
 
-_PRINTED_KEYS = ("title", "description")
+_PRINTED_KEYS = ("title", "description", "tags")
 """Front-matter values the theme prints into pages without escaping them."""
 
 
 def escape_front_matter(meta: MutableMapping[str, Any]) -> None:
     """Escape, in place, the front-matter values the theme prints as HTML.
 
-    Material writes ``page.meta.title``, ``page.title`` (which is the front-matter title)
-    and ``page.meta.description`` into pages unescaped. As :class:`~markupsafe.Markup`
-    they print as text, and templates that do escape (``| e``) do not escape them twice.
+    Material writes ``page.meta.title``, ``page.title`` (which is the front-matter title),
+    ``page.meta.description`` and tag names into pages unescaped. As
+    :class:`~markupsafe.Markup` they print as text, and templates that do escape (``| e``)
+    do not escape them twice. Call it before Material's tags plugin reads the tags.
     """
     for key in _PRINTED_KEYS:
-        value = meta.get(key)
-        if isinstance(value, str) and not isinstance(value, Markup):
-            meta[key] = Markup(html.escape(value, quote=True))
+        if key not in meta:
+            continue
+        value = meta[key]
+        meta[key] = [_escaped(v) for v in value] if isinstance(value, list) else _escaped(value)
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(html.escape(value, quote=True))
+    return value
 
 
 _MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
