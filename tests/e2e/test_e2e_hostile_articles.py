@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,7 +44,8 @@ Intro <img src=x alt=x onerror="{RUN}"> and <b onmouseover="{RUN}">hover</b>.
 
 <base href="http://evil.example/">
 
-<style>@import url(http://evil.example/x.css); body {{ background: url(http://evil.example/b.png) }}</style>
+<style>@import url(http://evil.example/x.css);
+body {{ background: url(http://evil.example/b.png) }}</style>
 
 ![remote](http://evil.example/p.png) <img alt="remote" src="//evil.example/q.png">
 
