@@ -24,7 +24,7 @@ from tests.conftest import article
 
 # Each payload, if it ran, would call alert(), set window.__kbPwned or fetch evil.example.
 RUN = "window.__kbPwned=1;alert(1);fetch('http://evil.example/ran')"
-HOSTILE_TITLE = f"<img src=x onerror=\"{RUN}\"></title><script>{RUN}</script>"
+HOSTILE_TITLE = f'<img src=x onerror="{RUN}"></title><script>{RUN}</script>'
 HOSTILE_BODY = f"""\
 Intro <img src=x alt=x onerror="{RUN}"> and <b onmouseover="{RUN}">hover</b>.
 
