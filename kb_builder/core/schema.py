@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import reprlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,13 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, str) and len(value) > 60:
         return repr(value[:57] + "...")
-    return repr(value)
+    return _SHORT.repr(value)
+
+
+_SHORT = reprlib.Repr()
+"""Quotes a few items of a few levels: a problem never describes a whole value, however
+large (a list of 100,000 items, or nesting that a hostile file tries)."""
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring = 3, 6, 4, 60
 
 
 def _is_str(v: Any) -> bool:
