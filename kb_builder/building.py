@@ -52,6 +52,7 @@ def load_site(config: Any, *, include_drafts: bool = True) -> Site:
         nav=config.nav,
         review_after_days=plugin.config.review_after_days if plugin else 365,
         include_drafts=include_drafts,
+        allowed_hosts=plugin.config.allowed_hosts if plugin else (),
     )
 
 

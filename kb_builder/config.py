@@ -62,3 +62,6 @@ class KnowledgeBaseConfig(base.Config):
 
     cors_origins = c.ListOfItems(c.Type(str), default=[])
     """Origins of ticket forms allowed to call the API from another site."""
+
+    allowed_hosts = c.ListOfItems(c.Type(str), default=[])
+    """Hosts articles may load images from; by default none (the site's own files only)."""

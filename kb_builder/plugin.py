@@ -16,7 +16,7 @@ from mkdocs.utils import get_relative_url
 
 from kb_builder import preview, publish
 from kb_builder.config import KnowledgeBaseConfig
-from kb_builder.core import blocks
+from kb_builder.core import blocks, listings, sanitize
 from kb_builder.core.articles import Article
 from kb_builder.core.blocks import RELATED_PENDING_HTML
 from kb_builder.core.index import DocumentSource
@@ -114,6 +114,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             review_after_days=self.config.review_after_days,
             include_drafts=self.is_serve,
             previous=self.site if self.is_serve else None,
+            allowed_hosts=self.config.allowed_hosts,
         )
         self.popularity = blocks.load_popularity(
             site,
@@ -204,6 +205,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.site is not None
+        sanitize.escape_front_matter(page.meta)  # Material prints titles unescaped
         markdown = fill(markdown, config.extra)
         article = self.site.by_path.get(page.file.src_uri)
         if article is None or not (
@@ -214,6 +216,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         # Markdown need not parse them, nor Material's search index them as page text,
         # and related articles are only known once the index worker is done.
         return markdown + BLOCKS_MARKER
+
+    def on_page_content(
+        self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        return sanitize.clean(content, allowed_hosts=self.config.allowed_hosts)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         output = self._post_page(output, page)
@@ -236,6 +243,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         article = self.site.by_path.get(page.file.src_uri)
         if article is None:
             return output
+        output = listings.ticket_demo(output)
         if article.is_article:
             # Tells our scripts which article this page is (feedback, views).
             meta = "\n".join(

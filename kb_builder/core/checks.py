@@ -21,12 +21,10 @@ from kb_builder.core.articles import Article
 from kb_builder.core.markdown_text import Link, links, prose_lines
 from kb_builder.core.placeholders import PLACEHOLDER
 from kb_builder.core.problems import Problem, Severity
+from kb_builder.core.sanitize import has_markup, unsafe_constructs
 
 __all__ = ["CheckOptions", "check_articles"]
 
-_SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
-_EVENT_HANDLER = re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.IGNORECASE)
-_JS_URL = re.compile(r"^\s*javascript:", re.IGNORECASE)
 _HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _HTML_ALT = re.compile(r"\salt\s*=\s*(\"[^\"]+\"|'[^']+'|[^\s>\"']+)", re.IGNORECASE)
 
@@ -44,6 +42,8 @@ class CheckOptions:
     include_drafts: bool = True
     """Whether drafts are part of the site (``kb serve``) or left out (``kb build``)."""
     today: dt.date = field(default_factory=dt.date.today)
+    allowed_hosts: frozenset[str] = frozenset()
+    """Hosts an article may load images from (the plugin's ``allowed_hosts``)."""
 
 
 def check_articles(
@@ -63,6 +63,7 @@ def check_articles(
         problems += _check_front_matter(a)
         if a.front is None:
             continue
+        problems += _check_plain_text(a)
         problems += _check_body(a, published, set(other_files), options)
         if a.is_article:
             problems += _check_template_leftovers(a)
@@ -124,6 +125,29 @@ def _check_template_leftovers(a: Article) -> list[Problem]:
         if _TEMPLATE_LINES.match(text) or _TODO.search(text):
             got = repr(text if len(text) <= 80 else text[:79] + "…")
             problems.append(Problem(a.shown_path, offset + number, "template", _LEFTOVER, got))
+    return problems
+
+
+_PLAIN_TEXT_KEYS = ("title", "summary", "keywords", "tags")
+"""Front-matter values shown on pages and in search results as text, never as HTML."""
+
+
+def _check_plain_text(a: Article) -> list[Problem]:
+    assert a.front is not None
+    problems = []
+    for key in _PLAIN_TEXT_KEYS:
+        value = a.front.data.get(key)
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and has_markup(text):
+                problems.append(
+                    Problem(
+                        a.shown_path,
+                        a.front.line_of(key),
+                        key,
+                        "plain text without HTML tags or character references",
+                        repr(text[:60] + ("…" if len(text) > 60 else "")),
+                    )
+                )
     return problems
 
 
@@ -213,7 +237,7 @@ def _check_body(
     def add(line: int, key: str, expected: str, got: str) -> None:
         problems.append(Problem(a.shown_path, offset + line, key, expected, got))
 
-    scan = body_scan(a)
+    scan = body_scan(a, options.allowed_hosts)
     for line, name, placeholder in scan.placeholders:
         value = options.extra.get(name)
         if value is None or isinstance(value, dict | list):
@@ -226,9 +250,6 @@ def _check_body(
     for link in scan.links:
         if link.image and not link.text.strip():
             add(link.line, "image", "alt text describing the image", f"none for {link.target!r}")
-        if _JS_URL.match(link.target):
-            add(link.line, "link", "no javascript: URLs", repr(link.target))
-            continue
         problems += [
             Problem(a.shown_path, offset + link.line, key, expected, got)
             for key, expected, got in _check_link_target(a, link.target, published, other_files)
@@ -244,36 +265,38 @@ class BodyScan:
     placeholders: list[tuple[int, str, str]]
     """(line, key of extra, the placeholder as written)."""
     markup: list[tuple[int, str, str, str]]
-    """(line, key, expected, got) of raw HTML problems: scripts, handlers, images."""
+    """(line, key, expected, got) of raw HTML problems: what the sanitiser removes, images."""
     links: list[Link]
 
 
-_SCANS: weakref.WeakKeyDictionary[Article, BodyScan] = weakref.WeakKeyDictionary()
+_SANITISED = "only HTML the sanitiser keeps"
+
+_SCANS: weakref.WeakKeyDictionary[Article, tuple[frozenset[str], BodyScan]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def body_scan(a: Article) -> BodyScan:
-    scan = _SCANS.get(a)
-    if scan is not None:
-        return scan
+def body_scan(a: Article, allowed_hosts: frozenset[str] = frozenset()) -> BodyScan:
+    cached = _SCANS.get(a)
+    if cached is not None and cached[0] == allowed_hosts:
+        return cached[1]
     placeholders = [
         (number, m.group(1), m.group(0))
         for number, line in enumerate(a.body.split("\n"), start=1)
         for m in PLACEHOLDER.finditer(line)
     ]
-    markup: list[tuple[int, str, str, str]] = []
+    markup: list[tuple[int, str, str, str]] = [
+        (line, "html", _SANITISED, removed)
+        for line, removed in unsafe_constructs(a.body, allowed_hosts=allowed_hosts)
+    ]
     for line, text in prose_lines(a.body):
-        if _SCRIPT.search(text):
-            markup.append((line, "html", "no <script> in Markdown", "'<script>'"))
-        for m in _EVENT_HANDLER.finditer(text):
-            markup.append(
-                (line, "html", "no inline event handlers in Markdown", repr(f"{m.group(1)}="))
-            )
         for img in _HTML_IMG.findall(text):
             if not _HTML_ALT.search(img):
                 markup.append(
                     (line, "image", "alt text describing the image", "an <img> without alt")
                 )
-    scan = _SCANS[a] = BodyScan(placeholders, markup, links(a.body))
+    scan = BodyScan(placeholders, markup, links(a.body))
+    _SCANS[a] = (allowed_hosts, scan)
     return scan
 
 

@@ -66,6 +66,8 @@ def split_front_matter(text: str) -> FrontMatter:
     try:
         # One parse: the node tree gives each key's line, and is then turned into data.
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_aliases(node)
         data = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
@@ -88,3 +90,28 @@ def split_front_matter(text: str) -> FrontMatter:
         body="\n".join(lines[end + 1 :]),
         body_start=end + 2,
     )
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    """Raise on the first node reached twice: a ``*alias`` of an ``&anchor``.
+
+    Front matter has no use for aliases, and nested ones (a "billion laughs") make a
+    561-byte file expand into gigabytes when the checks walk or quote it. The composed
+    tree shares an aliased node, so this walk sees each node once and stops at a repeat.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise FrontMatterError(
+                2 + node.start_mark.line,
+                "front matter without YAML aliases",
+                f"an alias of the value at line {2 + node.start_mark.line}",
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (value, key)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += reversed(node.value)

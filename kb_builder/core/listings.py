@@ -1,5 +1,6 @@
 """HTML added to pages: section listings, the home page's sections, the section sidebar,
-titled lists ("Most viewed", "Recently updated") and "Related articles".
+titled lists ("Most viewed", "Recently updated"), "Related articles" and the ticket
+form's demo.
 
 Everything taken from articles is escaped. Links are relative to the page they are on, as
 MkDocs writes them (``use_directory_urls``: ``email/quota/``), with no MkDocs imported.
@@ -7,14 +8,17 @@ MkDocs writes them (``use_directory_urls``: ``email/quota/``), with no MkDocs im
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from kb_builder.core.articles import Article
 
 __all__ = [
+    "TICKET_DEMO_MARKER",
     "Entry",
     "entry_list",
     "list_block",
@@ -23,7 +27,26 @@ __all__ = [
     "section_listing",
     "section_sidebar",
     "sections_grid",
+    "ticket_demo",
 ]
+
+TICKET_DEMO_MARKER = "<!-- kb:ticket-demo -->"
+"""Where an article shows the ticket widget's demo form. Articles may not contain forms
+(the sanitiser removes them), so the plugin puts ours in after sanitising."""
+
+
+@functools.cache
+def _ticket_demo_form() -> str:
+    return (Path(__file__).parent.parent / "templates" / "ticket-demo.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def ticket_demo(page_html: str) -> str:
+    """``page_html`` with the demo form in place of :data:`TICKET_DEMO_MARKER`."""
+    if TICKET_DEMO_MARKER not in page_html:
+        return page_html
+    return page_html.replace(TICKET_DEMO_MARKER, _ticket_demo_form(), 1)
 
 
 @dataclass(frozen=True)

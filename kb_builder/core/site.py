@@ -48,6 +48,8 @@ class Site:
     review_after_days: int
     include_drafts: bool
     other_files: tuple[str, ...] = ()
+    allowed_hosts: frozenset[str] = frozenset()
+    """Hosts articles may load images from (the plugin's ``allowed_hosts``)."""
 
     @classmethod
     def load(
@@ -60,6 +62,7 @@ class Site:
         review_after_days: int = 365,
         include_drafts: bool = False,
         previous: Site | None = None,
+        allowed_hosts: Iterable[str] = (),
     ) -> Site:
         """Read ``docs_dir``; unchanged articles of ``previous`` are reused as parsed."""
         root = Path(docs_dir)
@@ -80,6 +83,7 @@ class Site:
             review_after_days=review_after_days,
             include_drafts=include_drafts,
             other_files=others,
+            allowed_hosts=frozenset(h.lower() for h in allowed_hosts),
         )
 
     @functools.cached_property
@@ -100,6 +104,7 @@ class Site:
             nav_paths=self.nav,
             review_after_days=self.review_after_days,
             include_drafts=self.include_drafts,
+            allowed_hosts=self.allowed_hosts,
         )
         return check_articles(self.articles, options, other_files=self.other_files)
 

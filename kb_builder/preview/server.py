@@ -48,7 +48,24 @@ def mount_api(
         return site(environ, start_response)
 
     server.set_app(dispatch)
+    logging.getLogger("mkdocs.livereload").addFilter(_no_query_strings)
     log.info("API served at %s (index %s)", API_PREFIX, index_dir)
+
+
+_QUERY_STRING = re.compile(r"\?[^\s\"]*")
+
+
+def _no_query_strings(record: logging.LogRecord) -> bool:
+    """Cut the query string out of the request lines MkDocs' dev server logs.
+
+    It writes ``"GET /api/search?q=... HTTP/1.1" code 422`` for every answer but 200,
+    and search text holds what people paste (passwords). The API's own access line
+    already leaves the query string out (``kb_api.observability``).
+    """
+    message = record.getMessage()
+    if "?" in message:
+        record.msg, record.args = _QUERY_STRING.sub("", message), None
+    return True
 
 
 def watch_natively(server: Any) -> None:

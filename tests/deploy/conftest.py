@@ -21,14 +21,8 @@ KB = str(Path(sys.executable).with_name("kb"))
 DEMO_FORM = """\
 Type your problem below.
 
-<form class="kb-demo-form" data-kb-widget data-kb-demo data-api="/api" data-subject="#kb-demo-subject" data-body="#kb-demo-message">
-<label for="kb-demo-subject">Subject</label>
-<input id="kb-demo-subject" name="subject" type="text" autocomplete="off" maxlength="500">
-<label for="kb-demo-message">Describe the problem</label>
-<textarea id="kb-demo-message" name="message" rows="8" maxlength="10000"></textarea>
-<p><button type="submit" class="md-button md-button--primary">Open the ticket</button></p>
-</form>
-"""  # noqa: E501
+<!-- kb:ticket-demo -->
+"""
 
 ARTICLES = {
     "email/quota.md": article(

@@ -29,7 +29,7 @@ def test_landing_pages_list_their_articles_and_home_lists_sections(make_site):
     site = make_site(
         {
             "email/quota.md": article(
-                "Mailbox <quota>", summary="When the mailbox is full & more."
+                "Mailbox quota < 1 GB", summary="When the mailbox is full & more."
             ),
             "email/forwarders.md": article("Forwarders", summary="Copy mail elsewhere."),
         }
@@ -38,8 +38,9 @@ def test_landing_pages_list_their_articles_and_home_lists_sections(make_site):
     landing = (out / "email" / "index.html").read_text()
     assert "2 articles in this section" in landing
     assert '<a href="forwarders/">Forwarders</a>' in landing
-    assert "Mailbox &lt;quota&gt;" in landing and "When the mailbox is full &amp; more." in landing
-    assert landing.index("Forwarders") < landing.index("Mailbox &lt;quota&gt;")
+    assert "Mailbox quota &lt; 1 GB" in landing
+    assert "When the mailbox is full &amp; more." in landing
+    assert landing.index("Forwarders") < landing.index("Mailbox quota &lt; 1 GB")
     home = (out / "index.html").read_text()
     assert '<a href="email/">EMAIL</a> <span class="kb-note">(2 articles)</span>' in home
 

@@ -135,7 +135,8 @@ def test_every_problem_of_the_run_is_reported_at_once(make_site, in_site):
         "docs/email/other.md:9: 'image': expected alt text describing the image, "
         "got none for 'shot.png'",
         "docs/email/other.md:9: 'link': expected an existing file under docs/, got 'shot.png'",
-        "docs/email/other.md:11: 'html': expected no <script> in Markdown, got '<script>'",
+        "docs/email/other.md:11: 'html': expected only HTML the sanitiser keeps, "
+        "got <script> (removed)",
         "docs/email/quota.md:2: 'title': expected a title no other article uses, "
         "got 'Same', also the title of docs/email/other.md",
         "docs/email/quota.md:4: 'tags': expected a list of strings, got 'email'",
@@ -176,8 +177,8 @@ def test_inline_event_handlers_and_html_images(make_site, in_site):
     )
     _, lines = run_check()
     assert lines == [
-        "docs/email/quota.md:9: 'html': expected no inline event handlers in Markdown, "
-        "got 'onclick='",
+        "docs/email/quota.md:9: 'html': expected only HTML the sanitiser keeps, "
+        "got onclick='steal()' on <a> (removed)",
         "docs/email/quota.md:11: 'image': expected alt text describing the image, "
         "got an <img> without alt",
     ]
