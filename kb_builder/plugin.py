@@ -229,6 +229,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return output
 
     def _post_page(self, output: str, page: Page) -> str:
+        # The demo form goes in first (articles may not hold forms: the sanitiser removes
+        # them), so the widget's script is added to the page that has it.
+        output = listings.ticket_demo(output)
         if self.config.widgets:
             # Each script is added only to the pages that use it (the ticket widget to
             # pages with a ticket form).
@@ -243,7 +246,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         article = self.site.by_path.get(page.file.src_uri)
         if article is None:
             return output
-        output = listings.ticket_demo(output)
         if article.is_article:
             # Tells our scripts which article this page is (feedback, views).
             meta = "\n".join(

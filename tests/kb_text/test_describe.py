@@ -26,7 +26,8 @@ from search.deflect.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy
         ("x" * 61, repr("x" * 57 + "...")),
         (3, "3"),
         (["email"], "['email']"),
-        (list(range(40)), repr(list(range(40)))[:77] + "..."),
+        # A problem quotes a few items of a long value, never the whole of it.
+        (list(range(40)), "[0, 1, 2, 3, 4, 5, ...]"),
     ],
 )
 def test_describe(value: object, quoted: str) -> None:
