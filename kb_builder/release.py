@@ -71,7 +71,7 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"
 LATEST = "LATEST"
 PARTS = ("site", "index")
-RELEASE_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
+RELEASE_ID = re.compile(r"^\d{8}T\d{6}(?:\d{6})?Z-[0-9a-f]{8}$")
 #: A manifest larger than this is refused unread (2,000 articles make ~1 MB).
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 KEEP_RELEASES = 3
@@ -87,7 +87,11 @@ class ReleaseError(RuntimeError):
 
 def new_release_id() -> str:
     """A fresh release id: UTC time, then 8 random hex digits (ids sort by time)."""
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+    # Microseconds, so that ids sort in build order even for builds in the same second
+    # (the newest releases are kept by that order).
+    now = time.time()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f"{int(now % 1 * 1e6):06d}"
+    return f"{stamp}Z-{uuid.uuid4().hex[:8]}"
 
 
 def release_key(environ: dict[str, str] | None = None) -> bytes | None:
