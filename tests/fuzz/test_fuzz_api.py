@@ -2,7 +2,7 @@
 never an exception escaping the app (``ASGITransport`` re-raises them), never markup in
 an answer but snippets' ``<mark>``, always the one error shape, always quick.
 
-``tests/api`` and ``tests/feedback`` check chosen bad inputs with exact messages; these
+``tests/kb_api`` and ``tests/kb_feedback`` check chosen bad inputs with exact messages; these
 draw arbitrary Unicode, huge values, malformed JSON, wrong types, traversal in article
 paths, markup and odd headers.
 """

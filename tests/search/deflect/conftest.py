@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DEV_TICKETS = Path(
     os.environ.get("KB_DEV_TICKETS", REPO.parent / "shared" / "dev" / "tickets.jsonl")
 )

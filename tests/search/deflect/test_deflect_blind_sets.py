@@ -18,7 +18,7 @@ import pytest
 from search.deflect import suggest
 from search.evaluation import evaluate_policy, load_labelled
 
-BLIND = Path(__file__).resolve().parents[2] / "bench" / "data"
+BLIND = Path(__file__).resolve().parents[3] / "bench" / "data"
 
 FLOORS: dict[str, dict[str, float]] = {
     "tune": {
