@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kb_feedback.report.model import Funnel
+from kb_feedback.report.model import Funnel, Report
 
-__all__ = ["cut", "funnel_in_words", "percent", "share"]
+__all__ = ["cut", "deflection_rows", "funnel_in_words", "percent", "share"]
 
 
 def percent(rate: float | None) -> str:
@@ -44,3 +44,18 @@ def funnel_in_words(f: Funnel) -> str:
 def cut(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters, the last one an ellipsis when cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def deflection_rows(report: Report, *, min_count: int) -> list[tuple[str, int, int, int, str]]:
+    """Per article opened from a suggestion: title, opened, solved, filed anyway, and the
+    share solved of opened (both renderers print this table)."""
+    return [
+        (
+            a.title,
+            a.opened,
+            a.deflected,
+            a.filed,
+            share(a.deflected, max(a.opened, a.deflected), min_count=min_count, noun="opened"),
+        )
+        for a in report.deflection
+    ]

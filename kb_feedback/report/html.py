@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from kb_feedback.report.format import cut, funnel_in_words, share
+from kb_feedback.report.format import cut, deflection_rows, funnel_in_words, share
 from kb_feedback.report.model import Gap, Report
 
 __all__ = ["bar_chart", "render_html"]
@@ -171,16 +171,7 @@ def render_html(report: Report) -> str:
         ),
         _table(
             ["article", "opened", "solved", "filed anyway", "solved of opened"],
-            [
-                (
-                    a.title,
-                    a.opened,
-                    a.deflected,
-                    a.filed,
-                    share(a.deflected, max(a.opened, a.deflected), min_count=n, noun="opened"),
-                )
-                for a in report.deflection
-            ],
+            deflection_rows(report, min_count=n),
             {1, 2, 3},
         ),
         "</section>",

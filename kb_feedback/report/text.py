@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from kb_feedback.report.format import cut, funnel_in_words, share
+from kb_feedback.report.format import cut, deflection_rows, funnel_in_words, share
 from kb_feedback.report.model import Gap, Report
 
 __all__ = ["render_text", "table"]
@@ -55,16 +55,7 @@ def render_text(report: Report) -> str:
         "Deflection per article (opened from a suggestion)",
         table(
             ["article", "opened", "solved", "filed", "solved of opened"],
-            [
-                (
-                    a.title,
-                    a.opened,
-                    a.deflected,
-                    a.filed,
-                    share(a.deflected, max(a.opened, a.deflected), min_count=n, noun="opened"),
-                )
-                for a in report.deflection
-            ],
+            deflection_rows(report, min_count=n),
         ),
         "",
         "Top viewed",
