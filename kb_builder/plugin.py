@@ -18,7 +18,7 @@ from kb_builder import preview, publish
 from kb_builder.config import KnowledgeBaseConfig
 from kb_builder.core import blocks, listings, sanitize
 from kb_builder.core.articles import Article
-from kb_builder.core.blocks import RELATED_PENDING_HTML
+from kb_builder.core.blocks import BLOCKS_MARKER_HTML, RELATED_PENDING_HTML
 from kb_builder.core.index import DocumentSource
 from kb_builder.core.placeholders import fill
 from kb_builder.core.popular import database_url_for_build
@@ -33,7 +33,6 @@ log = get_plugin_logger(__name__)
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/kb"
-BLOCKS_MARKER_HTML = "<!-- kb:blocks -->"
 BLOCKS_MARKER = f"\n\n{BLOCKS_MARKER_HTML}\n\n"
 
 

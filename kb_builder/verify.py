@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from kb_builder.core.articles import DEFAULT_SECTIONS
+from kb_builder.core.blocks import BLOCKS_MARKER_HTML, RELATED_PENDING_HTML
 
 __all__ = [
     "Expectations",
@@ -45,9 +46,8 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/kb"
 PAGE_SCRIPTS = {"kb-widget.js": "data-kb-widget"}
 """Scripts the plugin adds only to the pages that use them: name -> what such a page holds."""
-# The same strings as kb_builder.plugin's (a test keeps them in step); repeated here so
-# this module does not import MkDocs.
-PLACEHOLDERS = ("<!-- kb:blocks -->", "<!-- kb:related -->")
+# From the MkDocs-free core, which the plugin fills them from.
+PLACEHOLDERS = (BLOCKS_MARKER_HTML, RELATED_PENDING_HTML)
 
 _META = re.compile(r'<meta name="kb:path" content="([^"]*)">')
 _LISTING_COUNT = re.compile(r'kb-block--section">\s*<h2 class="kb-block__title">(\d+) articles?')

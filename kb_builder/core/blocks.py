@@ -23,6 +23,7 @@ from kb_builder.core.related import related_articles
 from kb_builder.core.site import Site
 
 __all__ = [
+    "BLOCKS_MARKER_HTML",
     "RELATED_PENDING_HTML",
     "BlockLimits",
     "Popularity",
@@ -32,6 +33,8 @@ __all__ = [
     "related_block",
 ]
 
+BLOCKS_MARKER_HTML = "<!-- kb:blocks -->"
+"""Where a page's listings and lists go, on the finished page."""
 RELATED_PENDING_HTML = "<!-- kb:related -->"
 """Where an article page's related articles go once the index has found them."""
 

@@ -64,7 +64,7 @@ def real_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8")) or {}
     documents = to_documents(load_articles(REPO / "docs"), config.get("extra") or {})
     if len(documents) < 20:
-        pytest.skip(f"docs/ has only {len(documents)} articles")
+        pytest.fail(f"docs/ has only {len(documents)} articles: expected the knowledge base")
     index_dir = tmp_path_factory.mktemp("real") / "index"
     search.build_index(documents, index_dir)
     yield search.open_index(index_dir)
