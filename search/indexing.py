@@ -88,6 +88,7 @@ def _document_fields(doc: Document) -> dict[str, Any]:
     regions = {
         "title": doc.title,
         "keywords": "\n".join(doc.keywords),
+        "questions": "\n".join(doc.questions),
         "summary": doc.summary,
         "headings": "\n".join(doc.headings),
         "tags": "\n".join(doc.tags),

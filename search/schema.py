@@ -34,6 +34,7 @@ __all__ = ["FIELD_WEIGHTS", "WeightedTermsField", "make_schema"]
 FIELD_WEIGHTS: Mapping[str, float] = {
     "title": 4.0,
     "keywords": 3.5,
+    "questions": 2.0,
     "summary": 2.0,
     "headings": 1.5,
     "tags": 2.0,
