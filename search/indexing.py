@@ -240,6 +240,8 @@ def catalog(reader: Any) -> Iterator[tuple[int, str, str, float, str]]:
     From the ``catalog`` column; generations written before it existed are read from
     the stored fields (much slower: they hold the bodies).
     """
+    if reader.doc_count_all() == 0:
+        return  # an index of no articles: Whoosh's empty reader has no columns at all
     if "catalog" in reader.schema:
         column = reader.column_reader("catalog")
         for docnum in reader.all_doc_ids():
