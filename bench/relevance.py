@@ -73,6 +73,10 @@ SETS: dict[str, Path] = {
     "tune (EC) tickets": BLIND / "tune-ec-tickets.jsonl",
     "holdout queries": BLIND / "holdout-queries.jsonl",
     "holdout tickets": BLIND / "holdout-tickets.jsonl",
+    "tune (F) queries": BLIND / "tune-f-queries.jsonl",
+    "tune (F) tickets": BLIND / "tune-f-tickets.jsonl",
+    "holdout (F) queries": BLIND / "holdout-f-queries.jsonl",
+    "holdout (F) tickets": BLIND / "holdout-f-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
 }
 # Material's default search separator (material/plugins/search/config.py).
