@@ -131,6 +131,9 @@ def _document_fields(doc: Document) -> dict[str, Any]:
         ],
         "content": {t: (int(f), w) for t, (f, w) in content.items()},
         "words": sorted(vocabulary),
+        "question_terms": json.dumps(
+            [sorted(set(index_terms(q)[0])) for q in doc.questions], ensure_ascii=False
+        ).encode("utf-8"),
     }
 
 
