@@ -33,6 +33,10 @@ log = get_plugin_logger(__name__)
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/kb"
+THEME_DIR = Path(__file__).parent / "theme"
+"""Our overrides of Material's templates (``main.html`` and its partials)."""
+THEME_SCRIPTS = frozenset({"kb-search.js"})
+"""Scripts our template override loads (before Material's bundle), not extra_javascript."""
 BLOCKS_MARKER = f"\n\n{BLOCKS_MARKER_HTML}\n\n"
 
 
@@ -84,6 +88,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 config.site_dir = str(self.release.site_dir)
         self._site_dir = config.site_dir
         if self.config.widgets:
+            self._add_theme_dir(config)
             for asset in sorted(ASSETS_DIR.iterdir()):
                 uri = f"{ASSETS_URI}/{asset.name}"
                 if asset.suffix == ".css" and uri not in config.extra_css:
@@ -91,10 +96,22 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 elif (
                     asset.suffix == ".js"
                     and asset.name not in PAGE_SCRIPTS
+                    and asset.name not in THEME_SCRIPTS
                     and uri not in [str(s) for s in config.extra_javascript]
                 ):
                     config.extra_javascript.append(uri)  # type: ignore[arg-type]
         return config
+
+    @staticmethod
+    def _add_theme_dir(config: MkDocsConfig) -> None:
+        """Put our template overrides after the site's own ``custom_dir`` (which wins),
+        before Material's templates."""
+        dirs = config.theme.dirs
+        ours = str(THEME_DIR)
+        if ours in dirs:
+            return
+        custom = config.theme.custom_dir
+        dirs.insert(1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0, ours)
 
     def index_dir(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
