@@ -9,14 +9,14 @@ from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from kb_builder import preview, publish
 from kb_builder.config import KnowledgeBaseConfig
-from kb_builder.core import blocks, listings, sanitize
+from kb_builder.core import blocks, listings, sanitize, static_index
 from kb_builder.core.articles import Article
 from kb_builder.core.blocks import BLOCKS_MARKER_HTML, RELATED_PENDING_HTML
 from kb_builder.core.index import DocumentSource
@@ -58,6 +58,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """Pages written before related articles were known: (article, output file)."""
         self._problems: list[Problem] = []
         """The check errors of the latest build (the preview lists them on every page)."""
+        self._page_urls: dict[str, str] = {}
+        """Source path -> page URL of every page, as Material's search index names them."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -161,6 +163,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             )
             self._listing_signature = signature
         by_path = site.by_path
+        self._page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
         for file in files.documentation_pages():
             article = by_path.get(file.src_uri)
             if article is not None and article.draft:
@@ -324,7 +327,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     # -- publishing ------------------------------------------------------------------------
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _on_post_build(self, *, config: MkDocsConfig) -> None:
         self._add_pending_related()
         if self.is_serve:
             preview.write_problems(config.site_dir, self._problems)
@@ -335,6 +338,21 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             and self.preview.updated_for is not self.site
         ):
             self.preview.update_in_background(self.site)
+
+    @event_priority(-50)  # after Material's search plugin has written its index
+    def _on_post_build_static_index(self, *, config: MkDocsConfig) -> None:
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if self.site is None or not path.is_file():
+            return  # no Material search plugin in this site
+        terms = {
+            self._page_urls[a.rel_path]: static_index.article_terms(a)
+            for a in self.site.articles
+            if a.is_article and a.rel_path in self._page_urls
+        }
+        changed = static_index.add_to_file(path, terms)
+        log.debug("keywords, questions and synonyms added to %d page(s) of %s", changed, path)
+
+    on_post_build = CombinedEvent(_on_post_build, _on_post_build_static_index)
 
     def _add_pending_related(self) -> None:
         """Fill in the related articles of the pages written before they were known."""

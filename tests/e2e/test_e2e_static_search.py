@@ -4,9 +4,17 @@ only where it answers, and answering in the customers' words on a static host.""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from e2e_server import LiveServer
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from tests.conftest import SiteFactory, article, minimal_sections
 
 INDEX = re.compile(r"/search/search_index\.json")
 WORKER = re.compile(r"/assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
@@ -87,3 +95,47 @@ def test_a_page_opened_from_a_material_result_highlights_the_terms(
     assert page.locator("[data-md-component=content] mark").first.text_content().lower() == (
         "autossl"
     )
+
+
+# -- the customers' words in Material's index ------------------------------------------------
+
+KEYWORD_ONLY = "pigeon hole"
+"""A phrasing in one article's keywords and nowhere else in the site."""
+
+
+@pytest.fixture
+def phrasing_site(site_factory: SiteFactory) -> Iterator[str]:
+    """A small site, its articles' phrasings in front matter only, on a static host."""
+    site_factory.write(
+        {
+            **minimal_sections(),
+            "email/quota.md": article(
+                "Mailbox quota",
+                "Each mailbox has a size limit set in cPanel.",
+                extra_front=f"keywords: [{KEYWORD_ONLY}]\n"
+                "questions: ['Why does my inbox say it is full?']",
+            ),
+            "email/forwarders.md": article(
+                "Email forwarders", "A forwarder sends a copy of each message elsewhere."
+            ),
+            "hosting/backups.md": article(
+                "Backups", "Nightly copies of the account.", tags="hosting"
+            ),
+        }
+    )
+    site: Path = site_factory.build()
+    app = Starlette(routes=[Mount("/", app=StaticFiles(directory=site, html=True))])
+    with LiveServer(app) as server:
+        yield server.url
+
+
+def test_material_search_on_a_static_host_finds_a_phrasing_only_in_keywords(
+    page: Any, phrasing_site: str
+) -> None:
+    page.goto(phrasing_site + "/hosting/backups/")
+    search(page, KEYWORD_ONLY)
+    first = first_material_result(page)
+    assert first.get_attribute("href").endswith("/email/quota/")
+    # Shown as Material shows any result: the title, not the added keywords.
+    assert page.locator(".md-search-result__item").count() == 1
+    assert "Mailbox quota" in page.locator(".md-search-result__item").text_content()
