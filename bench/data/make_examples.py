@@ -4,10 +4,11 @@
 
 ``search/deflect/examples/tickets.jsonl`` gets every ticket of the shared dev set
 (``../shared/dev/tickets.jsonl`` or ``$KB_DEV_TICKETS``) and of this folder's tuning sets
-(``tune-tickets.jsonl``, ``tune-ec-tickets.jsonl``), ordered by id, with the fields the
-model and the cross-validation use. Never the ``holdout-*`` half. A test checks that the
-file is exactly this union, so it cannot drift; a new labelled ticket goes into one of
-the sources and this script is run again, in the same pull request.
+(``tune-tickets.jsonl``, ``tune-ec-tickets.jsonl``, ``tune-f-tickets.jsonl``), ordered by
+id, with the fields the model and the cross-validation use. Never the ``holdout-*``
+half. A test checks that the file is exactly this union, so it cannot drift; a new
+labelled ticket goes into one of the sources and this script is run again, in the same
+pull request.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ REPO = HERE.parent.parent
 DEV_TICKETS = Path(
     os.environ.get("KB_DEV_TICKETS", REPO.parent / "shared" / "dev" / "tickets.jsonl")
 )
-SOURCES = (DEV_TICKETS, HERE / "tune-tickets.jsonl", HERE / "tune-ec-tickets.jsonl")
+SOURCES = (
+    DEV_TICKETS,
+    HERE / "tune-tickets.jsonl",
+    HERE / "tune-ec-tickets.jsonl",
+    HERE / "tune-f-tickets.jsonl",
+)
 OUT = REPO / "search" / "deflect" / "examples" / "tickets.jsonl"
 FIELDS = (
     "id",
