@@ -24,6 +24,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.exc import SQLAlchemyError
 
+from kb_api.bodies import JsonBodyRoute
 from kb_api.errors import ApiError
 from kb_api.metrics import count_event, count_vote
 from kb_feedback.storage import EventType, FeedbackStore, StorageError, Visitor
@@ -71,7 +72,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         store.close()
 
 
-router = APIRouter(tags=["feedback"], lifespan=_lifespan)
+router = APIRouter(tags=["feedback"], lifespan=_lifespan, route_class=JsonBodyRoute)
 
 _UNAVAILABLE = "feedback storage is not available; the problem was logged"
 
