@@ -162,9 +162,7 @@ class TokenBuckets:
             self._buckets = kept
             self._room_at = room_at
             if len(kept) >= self.max_clients:
-                log.warning(
-                    "rate limit: %d clients within one period; new clients wait", len(kept)
-                )
+                log.warning("rate limit: %d clients within one period; new clients wait", len(kept))
         return len(self._buckets) < self.max_clients
 
 
