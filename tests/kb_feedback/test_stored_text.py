@@ -53,7 +53,7 @@ def test_comments_and_queries_are_redacted_like_tickets(
     store: FeedbackStore, text: str, secret: str
 ) -> None:
     assert find_secrets(text.replace("\u202e", ""))  # the ticket detector finds it
-    visitor = store.visitor("203.0.113.5", "Firefox")
+    visitor = store.visitor("203.0.113.5")
     store.record_vote("email/quota.md", visitor, helpful=False, comment=text)
     store.record_event("search_no_results", query=text)
     comments, queries = _stored(store)
@@ -63,7 +63,7 @@ def test_comments_and_queries_are_redacted_like_tickets(
 
 def test_c1_controls_and_direction_overrides_are_removed(store: FeedbackStore) -> None:
     text = "exe\u202e.live\u2066 a\u200eb\u200fc\u2069 d\u0085e\u009bf \u202a\u202b\u202c\u202dg"
-    visitor = store.visitor("203.0.113.5", "Firefox")
+    visitor = store.visitor("203.0.113.5")
     store.record_vote("email/quota.md", visitor, helpful=False, comment=text)
     store.record_event("search_no_results", query=text)
     assert _stored(store) == (["exe.live abc d e f g"], ["exe.live abc d e f g"])
