@@ -11,6 +11,11 @@ could end up with all of them and one core doing all the work (bench/serve.py sa
 and its socket is created without ``IPPROTO_TCP``, so TCP_NODELAY is never set and every
 keep-alive answer waited ~40 ms for a delayed ACK (uvicorn issue #3149).
 
+Connections: every worker runs uvicorn with :mod:`kb_api.connections`' protocol, which
+closes clients that send a request's head or body too slowly (``KB_HEADER_TIMEOUT``,
+``KB_BODY_TIMEOUT``) and answers what it refuses in the API's error shape; idle
+keep-alive connections close after ``KB_KEEP_ALIVE_TIMEOUT``.
+
 Logging: uvicorn's access log is off (it records the query string and the client
 address); :mod:`kb_api.observability` writes one line per request instead, in
 ``KB_LOG_FORMAT``. Metrics: the workers share a ``PROMETHEUS_MULTIPROC_DIR`` that this
