@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
 
+from kb_api.bodies import JsonBodyRoute
+from kb_api.cors import Cors
 from kb_api.errors import ERROR_RESPONSES, install_error_handlers
+from kb_api.head import HeadAsGet
 from kb_api.index import IndexHandle
 from kb_api.limits import BodySizeLimit, RateLimiter
 from kb_api.observability import RequestObserver
@@ -41,13 +44,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         responses=ERROR_RESPONSES,
+        # No redirect from `/api/health/` to `/api/health`: Starlette builds its Location
+        # from the request's Host header, which a client chooses. Such a path gets 404.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.index = IndexHandle(settings.index_dir)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    _check_bodies_are_json(app)
     # Last added runs first: CORS wraps the limits so that browsers can read a 413 or 429.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     exempt = ("/api/health", *PROBE_PATHS)
     if settings.rate_limit_storage:
@@ -62,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     else:
         app.add_middleware(RateLimiter, limit=settings.rate_limit, exempt=exempt)
     app.add_middleware(
-        CORSMiddleware,
+        Cors,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"],
@@ -78,3 +86,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.rate_limit,
     )
     return app
+
+
+def _check_bodies_are_json(app: FastAPI) -> None:
+    """Every route that takes a body checks it is JSON first (:mod:`kb_api.bodies`)."""
+    for route in app.routes:
+        takes_body = isinstance(route, APIRoute) and route.body_field is not None
+        if takes_body and not isinstance(route, JsonBodyRoute):
+            raise TypeError(
+                f"{getattr(route, 'path', route)} takes a body: declare its router with "
+                "APIRouter(route_class=JsonBodyRoute)"
+            )

@@ -1,13 +1,16 @@
 """The API's one JSON error shape, and the handlers that turn every failure into it.
 
-Every error answer, whatever raised it (a route, validation, a middleware, an unexpected
-exception), has this body, built by :func:`error_body` alone::
+Every error answer, whatever raised it (a route, validation, a middleware, a CORS
+refusal, the HTTP connection itself, an unexpected exception), has this body, built by
+:func:`error_body` alone (:func:`error_json` gives it as bytes, for the layers below the
+app)::
 
     {"error": {"status": 413, "code": "body_too_large", "message": "...", "details": null}}
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -17,7 +20,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-__all__ = ["ERROR_RESPONSES", "ApiError", "error_body", "error_response", "install_error_handlers"]
+__all__ = [
+    "ERROR_RESPONSES",
+    "ApiError",
+    "error_body",
+    "error_json",
+    "error_response",
+    "install_error_handlers",
+]
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +35,12 @@ _CODES = {
     400: "bad_request",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "body_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
+    431: "headers_too_large",
     500: "internal_error",
     503: "unavailable",
 }
@@ -57,6 +69,11 @@ class ApiError(Exception):
 def error_body(status: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
     """The JSON body of every error answer."""
     return {"error": {"status": status, "code": code, "message": message, "details": details}}
+
+
+def error_json(status: int, code: str, message: str, details: Any = None) -> bytes:
+    """:func:`error_body` as the bytes of a JSON answer."""
+    return json.dumps(error_body(status, code, message, details)).encode()
 
 
 def error_response(error: ApiError) -> JSONResponse:

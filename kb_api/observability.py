@@ -40,6 +40,8 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 #: A route template for requests that matched no route (bounded metric labels).
 UNMATCHED = "unmatched"
 PATH_MAX = 200
+CLIENT_GONE = 499
+"""The status logged for a request whose client left before it was answered (nginx's)."""
 
 
 def request_id(scope: Scope) -> str:
@@ -96,17 +98,26 @@ class RequestObserver:
         status = 500  # what the client gets if the app fails before answering
         header = (b"x-request-id", rid.encode("ascii"))
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
+                started = True
                 status = int(message["status"])
                 headers = [h for h in message.get("headers", ()) if h[0] != b"x-request-id"]
                 message = {**message, "headers": [*headers, header]}
             await send(message)
 
+        returned = False
         try:
             await self.app(scope, receive, send_with_id)
+            returned = True
         finally:
+            if returned and not started:
+                # The app returned without answering: the client went away first (it
+                # closed the connection, or was closed for sending its body too slowly).
+                status = CLIENT_GONE
             seconds = time.perf_counter() - start
             method = str(scope.get("method", "GET"))
             route = route_template(scope)

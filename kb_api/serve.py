@@ -11,6 +11,11 @@ could end up with all of them and one core doing all the work (bench/serve.py sa
 and its socket is created without ``IPPROTO_TCP``, so TCP_NODELAY is never set and every
 keep-alive answer waited ~40 ms for a delayed ACK (uvicorn issue #3149).
 
+Connections: every worker runs uvicorn with :mod:`kb_api.connections`' protocol, which
+closes clients that send a request's head or body too slowly (``KB_HEADER_TIMEOUT``,
+``KB_BODY_TIMEOUT``) and answers what it refuses in the API's error shape; idle
+keep-alive connections close after ``KB_KEEP_ALIVE_TIMEOUT``.
+
 Logging: uvicorn's access log is off (it records the query string and the client
 address); :mod:`kb_api.observability` writes one line per request instead, in
 ``KB_LOG_FORMAT``. Metrics: the workers share a ``PROMETHEUS_MULTIPROC_DIR`` that this
@@ -151,12 +156,18 @@ def _serve(
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
         import uvicorn
 
+        from kb_api.connections import connection_options
+
+        guards = connection_options(settings)
+        if workers > 1:  # no SO_REUSEPORT (Windows): uvicorn pickles the options, not a class
+            del guards["http"]
+        options.update(guards)
         uvicorn.run("kb_api:create_app", factory=True, workers=workers, **options)
         return
     # Fail now, in the parent, if the address is taken (the workers would each fail).
     probe = _listening_socket(host, port)
     try:
-        _supervise(workers, options)
+        _supervise(workers, options, settings)
     finally:
         probe.close()
 
@@ -171,16 +182,20 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(options: dict[str, Any]) -> None:
+def _worker(options: dict[str, Any], settings: Settings) -> None:
     """One worker process: its own SO_REUSEPORT socket, one uvicorn server."""
     import uvicorn
 
+    from kb_api.connections import connection_options
+
     sock = _listening_socket(options["host"], options["port"])
-    config = uvicorn.Config("kb_api:create_app", factory=True, **options)
+    config = uvicorn.Config(
+        "kb_api:create_app", factory=True, **options, **connection_options(settings)
+    )
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def _supervise(workers: int, options: dict[str, Any]) -> None:
+def _supervise(workers: int, options: dict[str, Any], settings: Settings) -> None:
     """Start ``workers`` processes, restart any that dies, stop them all on a signal."""
     context = multiprocessing.get_context("spawn")
     procs: list[Any] = []
@@ -192,7 +207,7 @@ def _supervise(workers: int, options: dict[str, Any]) -> None:
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        procs = [context.Process(target=_worker, args=(options,)) for _ in range(workers)]
+        procs = [context.Process(target=_worker, args=(options, settings)) for _ in range(workers)]
         for proc in procs:
             proc.start()
         while not stopping:
@@ -201,7 +216,7 @@ def _supervise(workers: int, options: dict[str, Any]) -> None:
                 if not proc.is_alive() and not stopping:
                     log.warning("API worker %d exited with %s; restarting", i, proc.exitcode)
                     time.sleep(RESTART_PAUSE)
-                    procs[i] = context.Process(target=_worker, args=(options,))
+                    procs[i] = context.Process(target=_worker, args=(options, settings))
                     procs[i].start()
     finally:
         for proc in procs:

@@ -6,6 +6,7 @@ manual (``manual/api.md``) lists each one, and a test checks that it does.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -126,6 +127,34 @@ class Settings:
         ),
     )
     """How long feedback events, search queries and comments are kept."""
+    header_timeout: float = field(
+        default=10.0,
+        metadata=_env(
+            "KB_HEADER_TIMEOUT",
+            "Seconds a client may take to send a request's line and headers (from the "
+            "connection, or from the request's first byte on a kept-alive one); slower ones "
+            "get 408 and are closed. `kb api` only.",
+        ),
+    )
+    """Deadline for a request's head (slow clients cannot hold connections open)."""
+    body_timeout: float = field(
+        default=10.0,
+        metadata=_env(
+            "KB_BODY_TIMEOUT",
+            "Seconds a client may take to send a request's body after its headers; slower "
+            "ones get 408 and are closed. `kb api` only.",
+        ),
+    )
+    """Deadline for a request's body, counted from its head."""
+    keep_alive_timeout: float = field(
+        default=5.0,
+        metadata=_env(
+            "KB_KEEP_ALIVE_TIMEOUT",
+            "Seconds an idle connection is kept open between requests (uvicorn's "
+            "`timeout_keep_alive`). `kb api` only.",
+        ),
+    )
+    """How long an idle keep-alive connection stays open."""
     log_format: str = field(
         default="plain",
         metadata=_env(
@@ -190,6 +219,20 @@ class Settings:
                 values["retention_days"] = int(raw)
             else:
                 problems.append(f"KB_RETENTION_DAYS: expected a positive integer, got {raw!r}")
+        for name, attribute in (
+            ("KB_HEADER_TIMEOUT", "header_timeout"),
+            ("KB_BODY_TIMEOUT", "body_timeout"),
+            ("KB_KEEP_ALIVE_TIMEOUT", "keep_alive_timeout"),
+        ):
+            if (raw := get(name)) is not None:
+                try:
+                    seconds = float(raw)
+                except ValueError:
+                    seconds = math.nan
+                if math.isfinite(seconds) and seconds > 0:
+                    values[attribute] = seconds
+                else:
+                    problems.append(f"{name}: expected a positive number of seconds, got {raw!r}")
         if (raw := get("KB_LOG_FORMAT")) is not None:
             if raw.lower() in LOG_FORMATS:
                 values["log_format"] = raw.lower()
@@ -210,6 +253,9 @@ class Settings:
             "KB_SITE_URL": self.site_url or "",
             "KB_MAX_BODY_BYTES": str(self.max_body_bytes),
             "KB_RETENTION_DAYS": str(self.retention_days),
+            "KB_HEADER_TIMEOUT": str(self.header_timeout),
+            "KB_BODY_TIMEOUT": str(self.body_timeout),
+            "KB_KEEP_ALIVE_TIMEOUT": str(self.keep_alive_timeout),
             "KB_LOG_FORMAT": self.log_format,
         }
 

@@ -5,7 +5,9 @@
 - :data:`CONTROL_CHARS`: the control characters both replace with a space before use;
 - :data:`BIDI_CONTROLS`: the invisible direction marks and overrides stored text drops;
 - :func:`describe`: how a problem report quotes the value it received (front matter, the
-  support policy), a few items at most.
+  support policy), a few items at most;
+- :mod:`kb_text.addresses`: the client an address stands for (an IPv6 /64), for the rate
+  limit and the visitor count.
 
 It exists so that :mod:`kb_feedback` can redact secrets without importing :mod:`search`.
 """
@@ -21,8 +23,9 @@ __all__ = ["BIDI_CONTROLS", "CONTROL_CHARS", "describe"]
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 controls but tab and line feed, DEL, and the C1 controls: never meant as text."""
 
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""Direction marks (LRM, RLM), embeddings and overrides (LRE..RLO) and isolates (LRI..PDI).
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Unicode's Bidi_Control characters: the direction marks (ALM, LRM, RLM), embeddings and
+overrides (LRE..RLO) and isolates (LRI..PDI).
 
 Invisible, they make stored text read differently from what it holds (a comment shown in
 the report, "evil.exe" written as "exe.live"), and split a secret so that it is not found.

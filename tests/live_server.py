@@ -17,14 +17,22 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """``with LiveServer(app) as server: httpx.get(server.url + "/api/health")``."""
+    """``with LiveServer(app) as server: httpx.get(server.url + "/api/health")``.
 
-    def __init__(self, app: Any, *, lifespan: str = "off") -> None:
+    ``options`` are more ``uvicorn.Config`` keywords (``kb_api.connections.connection_options``).
+    """
+
+    def __init__(self, app: Any, *, lifespan: str = "off", **options: Any) -> None:
         self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan=lifespan
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan=lifespan,
+            **options,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

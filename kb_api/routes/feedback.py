@@ -6,9 +6,10 @@
 - ``GET /api/articles/{path}/stats``: ``{"path", "views", "helpful", "not_helpful"}``.
 
 Paths are checked against the published articles in the search index (a dictionary
-lookup; user input never reaches the file system). Visitors are daily HMACs of address
-and user agent (:mod:`kb_feedback.storage.visitors`); comments and queries have secrets
-redacted and are truncated before they are stored. Nothing here logs request bodies.
+lookup; user input never reaches the file system). Visitors are daily HMACs of the
+address, of its /64 for IPv6, never of the user agent (:mod:`kb_feedback.storage.visitors`);
+comments and queries have secrets redacted and are truncated before they are stored.
+Nothing here logs request bodies.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.exc import SQLAlchemyError
 
+from kb_api.bodies import JsonBodyRoute
 from kb_api.errors import ApiError
 from kb_api.metrics import count_event, count_vote
 from kb_feedback.storage import EventType, FeedbackStore, StorageError, Visitor
@@ -71,7 +73,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         store.close()
 
 
-router = APIRouter(tags=["feedback"], lifespan=_lifespan)
+router = APIRouter(tags=["feedback"], lifespan=_lifespan, route_class=JsonBodyRoute)
 
 _UNAVAILABLE = "feedback storage is not available; the problem was logged"
 
@@ -94,8 +96,8 @@ def _published(request: Request, path: str) -> str:
 
 
 def _visitor(request: Request, store: FeedbackStore) -> Visitor:
-    address = request.client.host if request.client else "unknown"
-    return store.visitor(address, request.headers.get("user-agent", ""))
+    # The address alone: a user agent is whatever the client chose to send.
+    return store.visitor(request.client.host if request.client else "unknown")
 
 
 ArticlePath = Annotated[

@@ -10,6 +10,7 @@ from typing import Annotated, Any, get_type_hints
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from kb_api.bodies import JsonBodyRoute
 from kb_api.metrics import count_suggestion
 from kb_api.urls import absolute_urls
 from search.deflect import Channel, OutOfScope, SecretWarning
@@ -18,7 +19,7 @@ from search.results import Hit
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["suggest"])
+router = APIRouter(tags=["suggest"], route_class=JsonBodyRoute)
 
 
 class Ticket(BaseModel):

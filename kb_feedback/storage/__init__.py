@@ -5,7 +5,7 @@ SQLite by default (one file, WAL mode), PostgreSQL when several API replicas sha
     from kb_feedback.storage import FeedbackStore
 
     store = FeedbackStore.open("sqlite:///.kb/kb.sqlite3")     # runs pending migrations
-    visitor = store.visitor(client_address, user_agent)       # a daily HMAC, no address
+    visitor = store.visitor(client_address)                   # a daily HMAC, no address
     store.record_view("email/quota.md", visitor)
     store.record_vote("email/quota.md", visitor, helpful=False, comment="What about IMAP?")
     store.stats("email/quota.md")  # ArticleStats(path, views, helpful, not_helpful)

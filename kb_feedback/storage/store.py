@@ -228,8 +228,9 @@ class FeedbackStore:
 
     # -- visitors --------------------------------------------------------------------------
 
-    def visitor(self, client_address: str, user_agent: str) -> Visitor:
-        """Today's id of the visitor at ``client_address`` with ``user_agent``.
+    def visitor(self, client_address: str) -> Visitor:
+        """Today's id of the visitor at ``client_address`` (its /64 for IPv6; see
+        :mod:`kb_feedback.storage.visitors`).
 
         The first visitor of a day starts the day (:meth:`start_day`): a new salt, and
         the retention purge.
@@ -241,7 +242,7 @@ class FeedbackStore:
                 cached = self._salt
                 if cached is None or cached[0] != day:
                     cached = self._salt = (day, self.start_day(day))
-        return Visitor(visitor_id(cached[1], client_address, user_agent), day)
+        return Visitor(visitor_id(cached[1], client_address), day)
 
     def start_day(self, day: dt.date) -> bytes:
         """Begin ``day``: its visitor salt (returned), yesterday's "counted" rows

@@ -99,7 +99,13 @@ class ApiStarter:
         self.started: list[ApiProcess] = []
 
     def __call__(
-        self, index_dir: Path, database_url: str, *, workers: int = 2, **env: str
+        self,
+        index_dir: Path,
+        database_url: str,
+        *,
+        workers: int = 2,
+        options: tuple[str, ...] = (),
+        **env: str,
     ) -> ApiProcess:
         port = free_port()
         log = self.tmp / f"kb-api-{port}.log"
@@ -111,6 +117,7 @@ class ApiStarter:
             **env,
         }
         args = [KB, "api", "--host", "localhost", "--port", str(port), "--workers", str(workers)]
+        args += options
         with log.open("wb") as out:
             proc = subprocess.Popen(
                 args, cwd=self.tmp, env=environ, stdout=out, stderr=subprocess.STDOUT

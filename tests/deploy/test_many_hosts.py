@@ -3,7 +3,6 @@ Redis. Real `kb api` processes, a real HTTP object store, Debian's real redis-se
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import threading
 import time
@@ -16,40 +15,20 @@ import pytest
 
 from kb_builder.publish import current_release
 from kb_builder.release import push
+from tests.client_networks import check_networks
 from tests.conftest import SiteFactory, article, minimal_sections, wait_for
 from tests.deploy.conftest import ARTICLES, KB, ApiStarter
 from tests.live_server import free_port
 from tests.postgres import PostgresServer
 from tests.put_server import PutServer
+from tests.redis_server import redis_server
 
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """Debian's redis-server on a free loopback port, stopped at the end."""
-    if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is not installed: run scripts/test (it installs it)")
-    port = free_port()
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    import redis
-
-    client = redis.Redis(host="127.0.0.1", port=port)
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-    client.close()
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -82,6 +61,19 @@ def test_the_rate_limit_holds_across_replicas_through_redis(
     assert [httpx.get(c.url + "/api/search", params={"q": "q"}).status_code for _ in range(6)] == [
         200
     ] * 6
+
+
+def test_the_shared_limit_counts_an_ipv6_client_by_its_64(
+    kb_api: ApiStarter, small_kb: Path, tmp_path: Path, redis_url: str
+) -> None:
+    api = kb_api(
+        small_kb / ".kb" / "index",
+        f"sqlite:///{tmp_path / 'kb.sqlite3'}",
+        options=("--forwarded-allow-ips", "127.0.0.1"),
+        KB_RATE_LIMIT="3/minute",
+        KB_RATE_LIMIT_STORAGE=redis_url,
+    )
+    check_networks(api.url)
 
 
 def test_a_dead_store_falls_back_to_counting_per_process(

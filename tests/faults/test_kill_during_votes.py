@@ -1,7 +1,8 @@
 """The API killed with SIGKILL during a burst of votes loses no acknowledged vote.
 
-Threads vote as distinct visitors (one user agent each) over keep-alive connections to
-two uvicorn workers; once enough votes have been acknowledged, the whole process group
+Threads vote as distinct visitors (one client address each, sent as X-Forwarded-For,
+which uvicorn trusts from 127.0.0.1 as from a proxy) over keep-alive connections to two
+uvicorn workers; once enough votes have been acknowledged, the whole process group
 is killed mid-burst. Every vote answered 2xx before the kill must then be in the
 database, read through the storage layer and through the stats endpoint of a restarted
 API. Votes in flight at the kill may or may not be there, but nothing else may.
@@ -31,7 +32,7 @@ ACKED_BEFORE_KILL = 150
 
 @dataclass(frozen=True)
 class Vote:
-    agent: str
+    address: str
     path: str
     helpful: bool
 
@@ -51,7 +52,8 @@ class Burst(ClientThreads):
         with httpx.Client(base_url=self.url, timeout=10) as client:
             i = 0
             while not self.stop.is_set():
-                vote = Vote(f"burst-{n}-{i}", PATHS[i % len(PATHS)], i % 3 != 0)
+                address = f"10.{n}.{i // 256 % 256}.{i % 256}"
+                vote = Vote(address, PATHS[i % len(PATHS)], i % 3 != 0)
                 i += 1
                 with self.lock:
                     self.sent.append(vote)
@@ -59,7 +61,7 @@ class Burst(ClientThreads):
                     response = client.post(
                         "/api/feedback",
                         json={"path": vote.path, "helpful": vote.helpful},
-                        headers={"user-agent": vote.agent},
+                        headers={"x-forwarded-for": vote.address},
                     )
                 except httpx.TransportError:
                     return  # the server is gone: this vote was not acknowledged
@@ -93,14 +95,14 @@ def test_votes_acknowledged_before_sigkill_are_kept(
     store = FeedbackStore.open(database_url)
     try:
         # Visitor ids are HMACs under the day's salt, which the API stored: same ids here.
-        ids = {v.agent: store.visitor("127.0.0.1", v.agent).id for v in sent}
+        ids = {v.address: store.visitor(v.address).id for v in sent}
         with store.engine.connect() as conn:
             rows = conn.execute(select(votes.c.path, votes.c.visitor, votes.c.helpful)).all()
     finally:
         store.close()
-    by_visitor = {ids[v.agent]: v for v in sent}
+    by_visitor = {ids[v.address]: v for v in sent}
     stored = {(row.visitor, row.path): bool(row.helpful) for row in rows}
-    lost = [v for v in acked if (ids[v.agent], v.path) not in stored]
+    lost = [v for v in acked if (ids[v.address], v.path) not in stored]
     assert lost == [], f"{len(lost)} acknowledged vote(s) lost, e.g. {lost[:3]}"
     # Nothing but what was sent, each with the value sent.
     for (visitor, path), helpful in stored.items():

@@ -35,9 +35,8 @@ def _requests(client: httpx.Client, i: int) -> httpx.Response:
         ticket = {"subject": "mail bounces", "body": f"552 5.2.2 mailbox full, try {i}"}
         return client.post("/api/suggest", json=ticket)
     if kind == 2:
-        return client.post(
-            "/api/views", json={"path": STABLE}, headers={"user-agent": f"reader-{i}"}
-        )
+        reader = {"x-forwarded-for": f"10.1.{i // 256 % 256}.{i % 256}"}  # trusted from 127.0.0.1
+        return client.post("/api/views", json={"path": STABLE}, headers=reader)
     if kind == 3:
         return client.get(f"/api/articles/{STABLE}/stats")
     return client.get("/api/health")

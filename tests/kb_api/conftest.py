@@ -13,6 +13,8 @@ from api_server import WIDGET_ORIGIN, LiveServer
 from kb_api import Settings, create_app
 
 REPO = Path(__file__).resolve().parents[2]
+HEAD_SECONDS = 2.0
+"""The head and body deadlines of the `api` fixture's server."""
 
 
 @pytest.fixture(scope="session")
@@ -29,11 +31,14 @@ def repo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def serve() -> Iterator[Callable[[Settings], LiveServer]]:
-    """Start a live server for some settings; all are stopped at the end of the session."""
+    """Start a live server for some settings, with the connection guards of `kb api`; all
+    are stopped at the end of the session."""
+    from kb_api.connections import connection_options
+
     servers: list[LiveServer] = []
 
     def start(settings: Settings) -> LiveServer:
-        server = LiveServer(create_app(settings)).__enter__()
+        server = LiveServer(create_app(settings), **connection_options(settings)).__enter__()
         servers.append(server)
         return server
 
@@ -44,12 +49,17 @@ def serve() -> Iterator[Callable[[Settings], LiveServer]]:
 
 @pytest.fixture(scope="session")
 def api(serve: Callable[[Settings], LiveServer], repo_index: Path) -> LiveServer:
-    """The API over the repository's index, with a generous rate limit."""
+    """The API over the repository's index, with a generous rate limit and short head and
+    body deadlines (so that the tests of slow requests are quick)."""
     from kb_api.settings import RateLimit
 
     return serve(
         Settings(
-            index_dir=repo_index, cors_origins=(WIDGET_ORIGIN,), rate_limit=RateLimit(10_000, 60.0)
+            index_dir=repo_index,
+            cors_origins=(WIDGET_ORIGIN,),
+            rate_limit=RateLimit(10_000, 60.0),
+            header_timeout=HEAD_SECONDS,
+            body_timeout=HEAD_SECONDS,
         )
     )
 

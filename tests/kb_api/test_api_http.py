@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from api_server import WIDGET_ORIGIN, LiveServer
+from api_server import WIDGET_ORIGIN, LiveServer, parse_response, raw_request
 
 from kb_api import Settings
 from kb_api.settings import RateLimit
@@ -62,6 +62,37 @@ def test_absolute_urls_when_site_url_is_set(
     data = httpx.post(f"{server.url}/api/suggest", json=TICKET).json()
     assert data["articles"][0]["url"].startswith("https://help.example.com/email/")
 
+
+def _json(c: httpx.Client, path: str, body: bytes) -> httpx.Response:
+    return c.post(path, content=body, headers={"content-type": "application/json"})
+
+
+def _raw(*parts: bytes, pause: float = 0.0) -> Callable[[httpx.Client], httpx.Response]:
+    """A request sent as bytes on a new connection (what httpx will not send)."""
+
+    def call(c: httpx.Client) -> httpx.Response:
+        port = c.base_url.port
+        assert port is not None
+        return parse_response(raw_request(port, *parts, pause=pause)[0])
+
+    return call
+
+
+def _preflight(
+    origin: str, headers: str = "content-type"
+) -> Callable[[httpx.Client], httpx.Response]:
+    return lambda c: c.options(
+        "/api/suggest",
+        headers={
+            "origin": origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": headers,
+        },
+    )
+
+
+POST_ENDPOINTS = ["/api/suggest", "/api/feedback", "/api/views", "/api/events"]
+HEAD = b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
 
 # One test, every error path, one shape.
 ERROR_CASES: list[tuple[str, Callable[[httpx.Client], httpx.Response], int, str]] = [
@@ -115,7 +146,51 @@ ERROR_CASES: list[tuple[str, Callable[[httpx.Client], httpx.Response], int, str]
     ),
     ("unknown path", lambda c: c.get("/api/nope"), 404, "not_found"),
     ("wrong method", lambda c: c.get("/api/suggest"), 405, "method_not_allowed"),
-]
+    ("PUT", lambda c: c.put("/api/search", json={}), 405, "method_not_allowed"),
+    ("nested 5,000 deep", lambda c: _json(c, "/api/suggest", b"[" * 5000 + b"]" * 5000), 400,
+     "invalid_json"),
+    ("invalid UTF-8", lambda c: _json(c, "/api/suggest", b'{"subject": "\xff", "body": "x"}'),
+     400, "invalid_json"),
+    ("a 5,000-digit number",
+     lambda c: _json(c, "/api/feedback", b'{"path": "email/quota.md", "helpful": 9' + b"9" * 5000
+                     + b"}"), 400, "invalid_json"),
+    ("truncated JSON", lambda c: _json(c, "/api/views", b'{"path": "email/quo'), 400,
+     "invalid_json"),
+    *[(f"text/plain body to {path}",
+       lambda c, path=path: c.post(path, content=b"{}", headers={"content-type": "text/plain"}),
+       415, "unsupported_media_type") for path in POST_ENDPOINTS],
+    ("form body", lambda c: c.post("/api/suggest", data={"subject": "x", "body": "y"}), 415,
+     "unsupported_media_type"),
+    ("body without a content type",
+     lambda c: c.post("/api/suggest", content=b'{"subject": "x", "body": "y"}'), 415,
+     "unsupported_media_type"),
+    ("limit=nonsense", lambda c: c.get("/api/search?q=x&limit=nonsense"), 422,
+     "validation_error"),
+    ("limit=1e9", lambda c: c.get("/api/search?q=x&limit=1e9"), 422, "validation_error"),
+    ("stats of a non-article path", lambda c: c.get("/api/articles/x/stats"), 422,
+     "validation_error"),
+    ("trailing slash", lambda c: c.get("/api/health/"), 404, "not_found"),
+    ("CORS preflight from another origin", _preflight("https://evil.example"), 400,
+     "cors_refused"),
+    ("CORS preflight asking for a header", _preflight(WIDGET_ORIGIN, "x-evil"), 400,
+     "cors_refused"),
+    ("not HTTP", _raw(b"GARBAGE\r\n\r\n"), 400, "invalid_http"),
+    ("header line without a colon",
+     _raw(b"GET /api/health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"), 400,
+     "invalid_http"),
+    ("Content-Length not a number",
+     _raw(b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"), 400,
+     "invalid_http"),
+    ("a NUL in the path", _raw(b"GET /api/\x00 HTTP/1.1\r\nHost: x\r\n\r\n"), 400,
+     "invalid_http"),
+    ("headers of 70 kB",
+     _raw(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n"),
+     431, "headers_too_large"),
+    ("headers that stop coming", _raw(b"GET /api/health HTTP/1.1\r\nHost: x\r\n"), 408,
+     "request_timeout"),
+    ("a body that stops coming", _raw(HEAD + b"Content-Length: 100\r\n\r\n{\"subject\""), 408,
+     "request_timeout"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -260,3 +335,80 @@ def test_openapi_page_makes_no_third_party_requests(client: httpx.Client) -> Non
     assert page.status_code == 200
     assert "/api/suggest" in page.text
     assert "<script" not in page.text and "https://" not in page.text
+
+
+def test_invalid_json_says_where_and_why(client: httpx.Client) -> None:
+    truncated = assert_error(_json(client, "/api/views", b'{"path": '), 400, "invalid_json")
+    assert truncated["message"] == (
+        "the request body is not valid JSON: Expecting value at line 1, column 10"
+    )
+    assert truncated["details"] == [
+        {"loc": ["body", 9], "message": "Expecting value at line 1, column 10",
+         "type": "json_invalid"}
+    ]  # fmt: skip
+    utf8 = assert_error(_json(client, "/api/suggest", b'{"subject": "\xff"}'), 400, "invalid_json")
+    assert utf8["details"] == [
+        {"loc": ["body", 13], "message": "invalid UTF-8 at byte 13", "type": "json_invalid"}
+    ]
+    media = assert_error(
+        client.post("/api/suggest", content=b"{}", headers={"content-type": "text/plain"}),
+        415,
+        "unsupported_media_type",
+    )
+    assert media["message"] == (
+        "the request body must be JSON (Content-Type: application/json), got 'text/plain'"
+    )
+
+
+GET_ENDPOINTS = [
+    "/api/health",
+    "/api/livez",
+    "/api/search?q=dns",
+    "/api/search?q=x&limit=nonsense",
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/nowhere",
+]
+
+
+@pytest.mark.parametrize("path", GET_ENDPOINTS)
+def test_head_answers_like_get_without_a_body(client: httpx.Client, path: str) -> None:
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code
+    assert head.content == b""
+    for name in ("content-type", "content-length", "cache-control", "allow"):
+        assert head.headers.get(name) == get.headers.get(name), name
+
+
+def test_head_leaves_the_connection_usable(api: LiveServer) -> None:
+    # Two requests on one connection: no stray body bytes after the HEAD answer.
+    received, _ = raw_request(
+        api.port,
+        b"HEAD /api/health HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    head_answer, _, rest = received.partition(b"\r\n\r\n")
+    assert head_answer.startswith(b"HTTP/1.1 200 ")
+    get = parse_response(rest)
+    assert (get.status_code, get.json()) == (200, {"status": "ok", "index": "ready"})
+    assert b"content-length: %d\r\n" % len(get.content) in head_answer.lower()
+
+
+HOSTILE_HOST = b"evil.example"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [b"/api/health/", b"/api/search/?q=dns", b"/api/docs/", b"/api/", b"/api", b"//api/health"],
+)
+def test_no_answer_repeats_a_hostile_host_header(api: LiveServer, path: bytes) -> None:
+    for method in (b"GET", b"HEAD"):
+        received, _ = raw_request(
+            api.port,
+            method + b" " + path + b" HTTP/1.1\r\nHost: " + HOSTILE_HOST + b"\r\n"
+            b"Connection: close\r\n\r\n",
+        )
+        answer = parse_response(received)
+        assert "location" not in answer.headers
+        assert HOSTILE_HOST not in received.lower()
+        assert answer.status_code == 404

@@ -31,8 +31,14 @@ def assert_error(
 @pytest.fixture
 def client(live_api: Callable[..., Any], tmp_path: Path) -> Iterator[httpx.Client]:
     api = live_api(database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}")
-    with httpx.Client(base_url=api.url, timeout=10, headers={"user-agent": "test-a"}) as c:
+    with httpx.Client(base_url=api.url, timeout=10) as c:
         yield c
+
+
+def other_visitor(address: str) -> dict[str, str]:
+    """Headers of a request from another address (the live server trusts X-Forwarded-For
+    from 127.0.0.1, as behind a proxy)."""
+    return {"x-forwarded-for": address}
 
 
 def stats(client: httpx.Client, path: str) -> dict[str, Any]:
@@ -48,7 +54,7 @@ def test_views_count_once_per_visitor_and_return_the_counts(client: httpx.Client
     assert first.status_code == 200
     assert first.json() == {"path": path, "views": 1, "helpful": 0, "not_helpful": 0}
     assert client.post("/api/views", json={"path": path}).json()["views"] == 1
-    other = client.post("/api/views", json={"path": path}, headers={"user-agent": "test-b"})
+    other = client.post("/api/views", json={"path": path}, headers=other_visitor("192.0.2.9"))
     assert other.json()["views"] == 2
     assert stats(client, path) == {"path": path, "views": 2, "helpful": 0, "not_helpful": 0}
 
@@ -62,8 +68,41 @@ def test_a_later_vote_from_the_same_visitor_replaces_the_earlier_one(client: htt
         "/api/feedback", json={"path": path, "helpful": False, "comment": "Nothing on Roundcube."}
     )
     assert again.json() == {"path": path, "views": 0, "helpful": 0, "not_helpful": 1}
-    client.post("/api/feedback", json={"path": path, "helpful": True}, headers={"user-agent": "b"})
+    client.post(
+        "/api/feedback", json={"path": path, "helpful": True}, headers=other_visitor("192.0.2.9")
+    )
     assert stats(client, path) == {"path": path, "views": 0, "helpful": 1, "not_helpful": 1}
+
+
+USER_AGENTS = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/126.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) Safari/605.1.15",
+    "curl/8.5.0",
+    "vote-bot 1",
+    "vote-bot 2",
+    "",
+]
+
+
+def test_one_address_is_one_visitor_whatever_its_user_agent(client: httpx.Client) -> None:
+    path = "email/quota.md"
+    for n, agent in enumerate(USER_AGENTS):
+        client.post("/api/views", json={"path": path}, headers={"user-agent": agent})
+        vote = {"path": path, "helpful": n % 2 == 0}
+        client.post("/api/feedback", json=vote, headers={"user-agent": agent})
+    # One view and one vote, the last one (helpful: False).
+    assert stats(client, path) == {"path": path, "views": 1, "helpful": 0, "not_helpful": 1}
+
+
+def test_an_ipv6_visitor_is_its_64(client: httpx.Client) -> None:
+    path = "hosting/error-500.md"
+    for address in ("2001:db8:5:6::1", "2001:db8:5:6:8a2e:370:7334:1", "2001:db8:5:6::ff"):
+        client.post("/api/views", json={"path": path}, headers=other_visitor(address))
+        vote = {"path": path, "helpful": True}
+        client.post("/api/feedback", json=vote, headers=other_visitor(address))
+    assert stats(client, path) == {"path": path, "views": 1, "helpful": 1, "not_helpful": 0}
+    client.post("/api/views", json={"path": path}, headers=other_visitor("2001:db8:5:7::1"))
+    assert stats(client, path)["views"] == 2
 
 
 def test_events_are_recorded(client: httpx.Client) -> None:

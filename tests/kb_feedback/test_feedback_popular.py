@@ -44,11 +44,11 @@ def test_most_viewed_and_recently_updated(tmp_path: Path) -> None:
     day = [TODAY - dt.timedelta(days=60)]
     store = FeedbackStore.open(url, clock=lambda: day[0])
     for i in range(9):  # outside the 30-day window
-        store.record_view("email/webmail.md", store.visitor(f"10.0.0.{i}", "ua"))
+        store.record_view("email/webmail.md", store.visitor(f"10.0.0.{i}"))
     day[0] = TODAY
     for path, n in (("email/quota.md", 3), ("email/webmail.md", 2), ("hosting/error-500.md", 1)):
         for i in range(n):
-            store.record_view(path, store.visitor(f"10.1.0.{i}", "ua"))
+            store.record_view(path, store.visitor(f"10.1.0.{i}"))
     store.close()
 
     popularity = load_popularity(site, database_url=url, today=TODAY)

@@ -24,14 +24,14 @@ def seeded(database_url: str) -> str:
     store.record_event("search_no_results", query="ancient question")
     day[0] = TODAY
     for i in range(6):
-        store.record_view("email/quota.md", store.visitor(f"10.0.0.{i}", "ua"))
+        store.record_view("email/quota.md", store.visitor(f"10.0.0.{i}"))
     for i in range(3):
-        store.record_view("email/webmail.md", store.visitor(f"10.0.1.{i}", "ua"))
+        store.record_view("email/webmail.md", store.visitor(f"10.0.1.{i}"))
     for i in range(4):
-        v = store.visitor(f"10.0.2.{i}", "ua")
+        v = store.visitor(f"10.0.2.{i}")
         store.record_vote("email/webmail.md", v, helpful=False, comment=f"No Roundcube steps <{i}>")
-    store.record_vote("email/quota.md", store.visitor("10.0.3.1", "ua"), helpful=True)
-    store.record_vote("email/quota.md", store.visitor("10.0.3.2", "ua"), helpful=False)
+    store.record_vote("email/quota.md", store.visitor("10.0.3.1"), helpful=True)
+    store.record_vote("email/quota.md", store.visitor("10.0.3.2"), helpful=False)
     for kind, n in (
         ("suggestions_shown", 10),
         ("suggestion_opened", 6),

@@ -55,22 +55,29 @@ def store(database_url: str, clock: Clock) -> Iterator[FeedbackStore]:
 
 
 def test_a_view_counts_once_per_visitor_article_and_day(store: FeedbackStore, clock: Clock) -> None:
-    alice = store.visitor("203.0.113.5", "Firefox")
-    bob = store.visitor("203.0.113.6", "Firefox")
+    alice = store.visitor("203.0.113.5")
+    bob = store.visitor("203.0.113.6")
     assert store.record_view("email/quota.md", alice) is True
     assert store.record_view("email/quota.md", alice) is False
     assert store.record_view("email/quota.md", bob) is True
     assert store.record_view("email/webmail.md", alice) is True
     clock.day = DAY + dt.timedelta(days=1)
-    assert store.record_view("email/quota.md", store.visitor("203.0.113.5", "Firefox")) is True
+    assert store.record_view("email/quota.md", store.visitor("203.0.113.5")) is True
     assert store.stats("email/quota.md").views == 3
     assert store.view_totals() == {"email/quota.md": 3, "email/webmail.md": 1}
     assert store.view_totals(since=DAY + dt.timedelta(days=1)) == {"email/quota.md": 1}
 
 
+def test_a_visitor_is_an_address_or_an_ipv6_64(store: FeedbackStore) -> None:
+    assert store.visitor("2001:db8:1:2::1") == store.visitor("2001:db8:1:2:ffff:ffff:ffff:9")
+    assert store.visitor("2001:db8:1:2::1") != store.visitor("2001:db8:1:3::1")
+    assert store.visitor("::ffff:198.51.100.7") == store.visitor("198.51.100.7")
+    assert store.visitor("198.51.100.7") != store.visitor("198.51.100.8")
+
+
 def test_a_later_vote_replaces_the_earlier_one(store: FeedbackStore) -> None:
-    alice = store.visitor("203.0.113.5", "Firefox")
-    bob = store.visitor("203.0.113.6", "Firefox")
+    alice = store.visitor("203.0.113.5")
+    bob = store.visitor("203.0.113.6")
     store.record_vote("email/quota.md", alice, helpful=True)
     store.record_vote("email/quota.md", bob, helpful=True)
     assert store.stats("email/quota.md").to_dict() == {
@@ -86,7 +93,7 @@ def test_a_later_vote_replaces_the_earlier_one(store: FeedbackStore) -> None:
 
 
 def test_a_later_vote_without_a_comment_keeps_the_earlier_comment(store: FeedbackStore) -> None:
-    alice = store.visitor("203.0.113.5", "Firefox")
+    alice = store.visitor("203.0.113.5")
     store.record_vote("email/quota.md", alice, helpful=False, comment="Nothing about IMAP.")
     store.record_vote("email/quota.md", alice, helpful=False)
     store.record_vote("email/quota.md", alice, helpful=True)
@@ -118,10 +125,11 @@ def _dump(url: str) -> str:
     return "\n".join(rows)
 
 
-def test_no_address_user_agent_or_secret_is_stored(database_url: str, clock: Clock) -> None:
+def test_no_address_network_or_secret_is_stored(database_url: str, clock: Clock) -> None:
     store = FeedbackStore.open(database_url, clock=clock)
-    visitor = store.visitor("198.51.100.23", "Mozilla/5.0 (X11; Linux) Secretbrowser/1")
+    visitor = store.visitor("198.51.100.23")
     store.record_view("email/quota.md", visitor)
+    store.record_view("email/quota.md", store.visitor("2001:db8:77:1::23"))
     store.record_vote(
         "email/quota.md",
         visitor,
@@ -136,7 +144,8 @@ def test_no_address_user_agent_or_secret_is_stored(database_url: str, clock: Clo
     dump = _dump(database_url)
     for secret in (
         "198.51.100.23",
-        "Secretbrowser",
+        "2001:db8:77",
+        "2001:0db8",
         "Tidewater#88",
         "804219",
         "ABCDEFGHIJKLMNOPQRSTUVWXYZ123456",
@@ -157,11 +166,11 @@ def test_no_address_user_agent_or_secret_is_stored(database_url: str, clock: Clo
 def test_the_salt_rotates_daily_and_old_salts_are_deleted(
     store: FeedbackStore, clock: Clock
 ) -> None:
-    first = store.visitor("203.0.113.5", "Firefox")
-    assert store.visitor("203.0.113.5", "Firefox") == first
+    first = store.visitor("203.0.113.5")
+    assert store.visitor("203.0.113.5") == first
     store.record_view("email/quota.md", first)
     clock.day = DAY + dt.timedelta(days=1)
-    second = store.visitor("203.0.113.5", "Firefox")
+    second = store.visitor("203.0.113.5")
     assert second.id != first.id and second.day == clock.day
     with store.engine.connect() as conn:
         assert conn.execute(select(tables.salts.c.day)).scalars().all() == [clock.day]
@@ -169,19 +178,19 @@ def test_the_salt_rotates_daily_and_old_salts_are_deleted(
         assert conn.execute(select(tables.view_visitors)).all() == []
     # Another process (another store on the same database) computes the same ids.
     other = FeedbackStore(store.engine, clock=clock)
-    assert other.visitor("203.0.113.5", "Firefox") == second
+    assert other.visitor("203.0.113.5") == second
 
 
 def test_purge_deletes_old_events_and_comments_but_keeps_counts(
     database_url: str, clock: Clock
 ) -> None:
     store = FeedbackStore.open(database_url, clock=clock)
-    old = store.visitor("203.0.113.5", "Firefox")
+    old = store.visitor("203.0.113.5")
     store.record_view("email/quota.md", old)
     store.record_vote("email/quota.md", old, helpful=False, comment="old comment")
     store.record_event("search_no_results", query="old query")
     clock.day = DAY + dt.timedelta(days=40)
-    new = store.visitor("203.0.113.9", "Firefox")
+    new = store.visitor("203.0.113.9")
     store.record_vote("email/webmail.md", new, helpful=False, comment="new comment")
     store.record_event("search_no_results", query="new query")
     result = store.purge(30)
@@ -201,10 +210,10 @@ def test_purge_deletes_old_events_and_comments_but_keeps_counts(
 
 def test_retention_runs_when_the_day_changes(database_url: str, clock: Clock) -> None:
     store = FeedbackStore.open(database_url, clock=clock, retention_days=7)
-    store.visitor("203.0.113.5", "Firefox")
+    store.visitor("203.0.113.5")
     store.record_event("search_no_click", query="mx record")
     clock.day = DAY + dt.timedelta(days=8)
-    store.visitor("203.0.113.5", "Firefox")  # first visitor of a new day
+    store.visitor("203.0.113.5")  # first visitor of a new day
     assert "mx record" not in _dump(database_url)
     store.close()
 

@@ -4,6 +4,7 @@ every form the ticket detector knows are redacted, invisible controls are gone."
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def test_comments_and_queries_are_redacted_like_tickets(
     store: FeedbackStore, text: str, secret: str
 ) -> None:
     assert find_secrets(text.replace("\u202e", ""))  # the ticket detector finds it
-    visitor = store.visitor("203.0.113.5", "Firefox")
+    visitor = store.visitor("203.0.113.5")
     store.record_vote("email/quota.md", visitor, helpful=False, comment=text)
     store.record_event("search_no_results", query=text)
     comments, queries = _stored(store)
@@ -63,7 +64,32 @@ def test_comments_and_queries_are_redacted_like_tickets(
 
 def test_c1_controls_and_direction_overrides_are_removed(store: FeedbackStore) -> None:
     text = "exe\u202e.live\u2066 a\u200eb\u200fc\u2069 d\u0085e\u009bf \u202a\u202b\u202c\u202dg"
-    visitor = store.visitor("203.0.113.5", "Firefox")
+    visitor = store.visitor("203.0.113.5")
     store.record_vote("email/quota.md", visitor, helpful=False, comment=text)
     store.record_event("search_no_results", query=text)
     assert _stored(store) == (["exe.live abc d e f g"], ["exe.live abc d e f g"])
+
+
+# Every C1 control, and every character of Unicode's Bidi_Control property, derived from
+# the Unicode database rather than from the pattern under test: the embeddings,
+# overrides and isolates by their bidirectional class, and the three marks.
+C1_CONTROLS = [chr(code) for code in range(0x80, 0xA0)]
+BIDI_FORMATTING = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+BIDI_CONTROL_CHARS = [
+    *(unicodedata.lookup(name) for name in ("ARABIC LETTER MARK", "LEFT-TO-RIGHT MARK",
+                                            "RIGHT-TO-LEFT MARK")),
+    *(chr(code) for code in range(0x110000) if unicodedata.bidirectional(chr(code))
+      in BIDI_FORMATTING),
+]  # fmt: skip
+
+
+def test_every_c1_control_and_bidi_control_is_removed(store: FeedbackStore) -> None:
+    assert len(C1_CONTROLS) == 32 and len(BIDI_CONTROL_CHARS) == 12
+    text = "".join(f"x{c}" for c in C1_CONTROLS + BIDI_CONTROL_CHARS) + "x"
+    visitor = store.visitor("203.0.113.5")
+    store.record_vote("email/quota.md", visitor, helpful=False, comment=text)
+    store.record_event("search_no_results", query=text)
+    (comment,), (query,) = _stored(store)
+    for kept in (comment, query):
+        assert not set(kept) & set(C1_CONTROLS + BIDI_CONTROL_CHARS), ascii(kept)
+        assert kept.replace(" ", "") == "x" * 45  # nothing else lost
