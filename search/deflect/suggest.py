@@ -197,14 +197,14 @@ def decide(text: str, policy: Policy, model: TicketModel | None = None) -> Decis
 
     if model is None or not learned.priority:
         level, reason, rule = _decide_priority(text, policy)
-        if exclusion is not None and LEVELS.index(level) >= LEVELS.index("medium"):
-            # An excluded request takes the level of its in-scope part: a broken site that
-            # is the request is medium; with nothing broken in scope it is a question (low).
+        if exclusion is not None and not _wide_in_scope_part(level):
             level, reason, rule = policy.default_level, policy.default_reason, None
         return Decision(level, reason, rule, exclusion, "rules")
 
     leaning = model.priority(text)
     level = leaning.label
+    if exclusion is not None and not _wide_in_scope_part(level):
+        return Decision(policy.default_level, policy.default_reason, None, exclusion, "rules")
     # The rules name the breadth cue when one of the model's level matches: "Several
     # accounts are affected. Matched "three of my clients' sites"".
     for rule in policy.priority_rules:
@@ -223,6 +223,15 @@ def decide(text: str, policy: Policy, model: TicketModel | None = None) -> Decis
             f"{_words(leaning.words)}."
         )
     return Decision(level, meaning, None, exclusion, "model")
+
+
+def _wide_in_scope_part(level: str) -> bool:
+    """Whether an excluded request keeps ``level``. An out-of-scope request takes the
+    level of its in-scope part: a breadth that reaches past one account (high, critical:
+    "all our sites are down, and can you redesign the logo") stays; one broken site that
+    is the request itself, or nothing broken in scope, makes it a question (the default
+    level, low)."""
+    return LEVELS.index(level) < LEVELS.index("medium")
 
 
 def find_exclusion(text: str, policy: Policy | None = None) -> OutOfScope | None:

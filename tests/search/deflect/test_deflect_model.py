@@ -174,3 +174,30 @@ def test_a_policy_without_learned_uses_the_rules_alone(tmp_path: Path) -> None:
     assert policy.learned == Learned()
     d = decide(masked_text("", "all my sites are down"), policy, default_model())
     assert d.decided_by == "rules"
+
+
+def test_an_excluded_request_is_low_unless_its_in_scope_part_is_wider() -> None:
+    # A model that reads every broken site as Medium, fitted on a few labelled tickets:
+    # the exclusion, not the model, decides that fixing a plugin is a question.
+    def row(n: int, body: str, priority: str, oos: str | None = None) -> dict[str, object]:
+        return {
+            "subject": f"t{n}",
+            "body": body,
+            "priority": priority,
+            "out_of_scope": oos is not None,
+            "oos_reason": oos,
+        }
+
+    broken = "the site shows an error since the update, page broken"
+    rows = [row(n, f"{broken} {n}", "medium") for n in range(6)]
+    rows += [row(10 + n, f"how do I add a mailbox {n}", "low") for n in range(6)]
+    rows += [row(20 + n, f"none of my sites load, whole server down {n}", "critical") for n in range(6)]  # fmt: skip  # noqa: E501
+    rows += [row(30 + n, f"design a logo for my shop {n}", "low", "website-design") for n in range(6)]  # fmt: skip  # noqa: E501
+    model = TicketModel.from_examples(rows)
+    policy = default_policy()
+    plugin = f"{broken}. Can you fix the Elementor settings for us?"
+    assert model.priority(plugin).label == "medium"
+    assert decide(plugin, policy, model).priority == "low"
+    outage = "none of my sites load, whole server down. Could you design a new logo for us?"
+    decision = decide(outage, policy, model)
+    assert decision.exclusion is not None and decision.priority == "critical"

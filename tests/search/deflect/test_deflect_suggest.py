@@ -111,6 +111,33 @@ def test_excluded_request_gets_scope_article_and_message(kb: Any) -> None:
     assert s.channel.recommended == "ticket"
 
 
+@pytest.mark.parametrize(
+    ("subject", "body", "priority"),
+    [
+        # The request is the out-of-scope part: a question, whatever the model reads.
+        (
+            "slider broken",
+            "The Elementor slider on my client's homepage is broken since the update, the "
+            "page shows an error. Can you fix the Elementor settings for us?",
+            "low",
+        ),
+        # An in-scope part wider than one account keeps its level.
+        (
+            "everything down",
+            "None of my sites load since 10:00, WHM does not open either, all 30 clients "
+            "are affected. Also, could you design a new logo for my company later?",
+            "critical",
+        ),
+    ],
+)
+def test_excluded_request_takes_the_level_of_its_in_scope_part(
+    repo_kb: Any, subject: str, body: str, priority: str
+) -> None:
+    s = suggest(subject, body, kb=repo_kb)
+    assert s.out_of_scope is not None
+    assert s.priority == priority
+
+
 def test_result_shape(kb: Any) -> None:
     # The rules alone, so the reason's wording is fixed here; the learned model's
     # reasons are tested in test_deflect_model.py.
