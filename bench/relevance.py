@@ -10,9 +10,9 @@ prints, for every labelled set:
 - hit@1, hit@3, MRR@10 and empty answers of
   - **ours**: ``KnowledgeBase.query`` (queries), and for tickets ``suggest()``, what the
     widget and ``POST /api/suggest`` show;
-  - **lunr**: Material's engine (the ``lunr`` Python port) over ``search_index.json`` with
-    Material's field boosts (title 1000, tags 1000000) and separator; one document per
-    page section, as in the browser, ranked by the page's best section;
+  - **lunr**: Material's own search worker (the script the installed mkdocs-material
+    ships, run in Node.js by ``bench/material_search.mjs``) over ``search_index.json``,
+    sent each query as the search box sends it; pages in the order of its result groups;
   - **bm25s**: plain BM25 (``bm25s``, English stop words, no stemming) over each page's
     title + text;
 - for tickets, how ``suggest()`` applies the policy: priority exact and acceptable (next
@@ -21,16 +21,16 @@ prints, for every labelled set:
 
 The sets: the shared dev set (tuned on), ``bench/data``'s blind set (its tuning half, and
 its untouched half that nobody read), and the earlier held-out queries. Tickets are
-searched as ``subject + "\\n" + body`` by lunr and bm25s.
+searched as ``subject + "\\n" + body`` by lunr (pasted into the search box, where the
+line break becomes a space) and bm25s. The lunr column needs ``node`` (Node.js 18 or
+newer) on ``PATH``; without it the bench stops and says so.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -45,6 +45,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import search  # noqa: E402
+from bench.material_search import MaterialSearch, MaterialSearchError, node_command  # noqa: E402
 from search.deflect import suggest  # noqa: E402
 from search.documents import Document  # noqa: E402
 from search.evaluation import (  # noqa: E402
@@ -79,11 +80,6 @@ SETS: dict[str, Path] = {
     "holdout (F) tickets": BLIND / "holdout-f-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
 }
-# Material's default search separator (material/plugins/search/config.py).
-MATERIAL_SEPARATOR = r'[\s\-,:!=\[\]()"/]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;'
-# Material's default field boosts (material/plugins/search/plugin.py), for an index
-# without a config.
-MATERIAL_FIELDS = {"title": {"boost": 1e3}, "text": {"boost": 1e0}, "tags": {"boost": 1e6}}
 
 
 def load_documents(docs_dir: Path, config_file: Path) -> list[Document]:
@@ -92,6 +88,14 @@ def load_documents(docs_dir: Path, config_file: Path) -> list[Document]:
 
     config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
     return to_documents(load_articles(docs_dir), config.get("extra") or {})
+
+
+def _has_feature(config_file: Path, feature: str) -> bool:
+    """Whether the site's ``theme.features`` names ``feature`` (as Material's bundle reads
+    it for the worker's SETUP)."""
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    theme = config.get("theme")
+    return isinstance(theme, dict) and feature in (theme.get("features") or [])
 
 
 def build_site(config_file: Path, workdir: Path) -> Path:
@@ -158,62 +162,29 @@ def _page_url_to_path(documents: Sequence[Document]) -> dict[str, str]:
 
 
 class Lunr(Engine):
-    """Material's engine: lunr over ``search_index.json`` with the fields and boosts its
-    ``config.fields`` names (Material's defaults: title 1000, text 1, tags 1000000; the
-    kb plugin adds keywords and synonyms) and each entry's own ``boost``."""
+    """Material's search as a static host serves it: Material's own search worker (the
+    script the installed mkdocs-material ships) run in Node.js over the built
+    ``search_index.json`` (``bench/material_search.py``), fed each query as the search box
+    sends it. Its results come one group per page; a page ranks where its group does."""
 
     name = "lunr (Material)"
 
-    def __init__(self, index_file: Path, documents: Sequence[Document]) -> None:
-        from lunr import lunr
-
-        data = json.loads(index_file.read_text(encoding="utf-8"))
-        config = data.get("config") or {}
-        separator = config.get("separator") or MATERIAL_SEPARATOR
-        self.separator = re.compile(separator)
+    def __init__(self, index_file: Path, documents: Sequence[Document], *, suggest: bool) -> None:
         self.url_to_path = _page_url_to_path(documents)
-        fields = config.get("fields") or MATERIAL_FIELDS
-        docs = []
-        for i, d in enumerate(data["docs"]):
-            doc = {"id": str(i)}
-            for name in fields:
-                value = d.get(name) or ""
-                if isinstance(value, list):  # tags
-                    doc[name] = " ".join(str(v) for v in value)
-                else:
-                    doc[name] = self._split(re.sub(r"<[^>]+>", " ", str(value)))
-            docs.append((doc, {"boost": float(d.get("boost", 1))}))
-        self.locations = [d["location"] for d in data["docs"]]
-        self.index = lunr(
-            ref="id",
-            fields=[
-                {"field_name": name, "boost": float((spec or {}).get("boost", 1))}
-                for name, spec in fields.items()
-            ],
-            documents=docs,
-        )
-
-    def _split(self, text: str) -> str:
-        return " ".join(t for t in self.separator.split(text) if t)
+        self.material = MaterialSearch(index_file, suggest=suggest)
 
     def search(self, text: str, limit: int = 10) -> list[str]:
-        # Material strips lunr's operators from what the user typed before searching.
-        query = re.sub(r"[*+\-:^~\"]+", " ", self._split(text)).strip()
-        if not query:
-            return []
-        try:
-            results = self.index.search(query)
-        except Exception:  # lunr.py raises on odd input; Material shows nothing then
-            return []
         out: list[str] = []
-        for r in results:
-            page = self.locations[int(r["ref"])].split("#", 1)[0].strip("/")
-            path = self.url_to_path.get(page)
-            if path is not None and path not in out:
+        for page in self.material.pages(text):
+            path = self.url_to_path.get(page.strip("/"))
+            if path is not None:
                 out.append(path)
             if len(out) >= limit:
                 break
         return out
+
+    def close(self) -> None:
+        self.material.close()
 
 
 class BM25(Engine):
@@ -284,6 +255,36 @@ def _print_policy(rows: Sequence[Mapping[str, Any]], scores: PolicyScores) -> No
     )
 
 
+def _run_sets(
+    labels: Sequence[str], engines: Sequence[Engine], kb: search.KnowledgeBase, *, misses: bool
+) -> None:
+    """Scores every engine on each labelled set and prints the tables."""
+    for label in labels:
+        path = SETS[label]
+        rows = load_labelled(path)
+        tickets = "subject" in rows[0]
+        results: dict[str, Scores] = {}
+        lunr = next((e for e in engines if isinstance(e, Lunr)), None)
+        rejected = lunr.material.rejected if lunr else 0
+        for engine in engines:
+            if isinstance(engine, OursSuggest) != tickets and isinstance(engine, Ours):
+                continue
+            results[engine.name] = evaluate(rows, _row_search(engine))
+        _print_table(f"{label} ({len(rows)}, {path.relative_to(REPO.parent)})", results)
+        if lunr is not None and lunr.material.rejected > rejected:
+            print(
+                f"{'':<22} lunr's parser rejected {lunr.material.rejected - rejected} of these "
+                "(Material shows no result for them)"
+            )
+        if tickets:
+            _print_policy(rows, evaluate_policy(rows, lambda s, b: suggest(s, b, kb=kb)))
+        if misses and "holdout" not in label:
+            ours = results["ours (suggest)" if tickets else "ours"]
+            for j in ours.misses():
+                print(f"  miss {j.id}: rank {j.rank} want {j.expected[0]} got {list(j.got[:3])}")
+                print(f"      {j.text[:110]!r}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=Path, default=REPO / "docs")
@@ -316,6 +317,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         documents = [dataclasses.replace(d, keywords=()) for d in documents]
         args.skip_mkdocs = True
     print(f"{len(documents)} articles in {args.docs}")
+    if not args.skip_mkdocs:
+        try:
+            node_command()
+        except MaterialSearchError as e:
+            print(f"relevance.py: {e}", file=sys.stderr)
+            return 2
     with tempfile.TemporaryDirectory(prefix="kb-relevance-") as tmp:
         workdir = Path(tmp)
         started = time.perf_counter()
@@ -323,32 +330,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         kb = search.open_index(workdir / "index")
         print(f"our index built in {time.perf_counter() - started:.2f} s")
         engines: list[Engine] = [Ours(kb), OursSuggest(kb)]
+        lunr: Lunr | None = None
         if not args.skip_mkdocs:
             started = time.perf_counter()
             index_file = build_site(args.config, workdir)
             print(f"MkDocs build in {time.perf_counter() - started:.2f} s")
-            engines.append(Lunr(index_file, documents))
+            started = time.perf_counter()
+            lunr = Lunr(index_file, documents, suggest=_has_feature(args.config, "search.suggest"))
+            engines.append(lunr)
+            print(
+                f"Material's search worker ({lunr.material.worker.name}, Node.js) ready in "
+                f"{time.perf_counter() - started:.2f} s"
+            )
         engines.append(BM25(documents))
-
-        for label in args.sets:
-            path = SETS[label]
-            rows = load_labelled(path)
-            tickets = "subject" in rows[0]
-            results: dict[str, Scores] = {}
-            for engine in engines:
-                if isinstance(engine, OursSuggest) != tickets and isinstance(engine, Ours):
-                    continue
-                results[engine.name] = evaluate(rows, _row_search(engine))
-            _print_table(f"{label} ({len(rows)}, {path.relative_to(REPO.parent)})", results)
-            if tickets:
-                _print_policy(rows, evaluate_policy(rows, lambda s, b: suggest(s, b, kb=kb)))
-            if args.misses and "holdout" not in label:
-                ours = results["ours (suggest)" if tickets else "ours"]
-                for j in ours.misses():
-                    print(
-                        f"  miss {j.id}: rank {j.rank} want {j.expected[0]} got {list(j.got[:3])}"
-                    )
-                    print(f"      {j.text[:110]!r}")
+        try:
+            _run_sets(args.sets, engines, kb, misses=args.misses)
+        finally:
+            if lunr is not None:
+                lunr.close()
     return 0
 
 
