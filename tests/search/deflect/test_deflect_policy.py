@@ -144,6 +144,17 @@ def test_highest_level_wins() -> None:
         ("Could you update the opening hours on our homepage?", "website-design"),
         ("please check our cart.php, totals are wrong", "custom-code"),
         ("My Django app returns 500 on login, what is wrong?", "custom-code"),
+        # Written after the second blind set: a name between the words, the auxiliary
+        # left out, other languages, advice on the reseller's prices, a build request.
+        ("Our hosting company NorthWeb Ltd does not answer our emails", "end-customer"),
+        ("my shop made by Pixelwerk agency, they ignore me", "end-customer"),
+        ("C'est ma webdesigner qui a fait le site", "end-customer"),
+        ("How much should I charge my clients for a WordPress site?", "website-design"),
+        ("Could your developers build us a members area?", "custom-code"),
+        ("The Astra theme options page is blank, please help fix it", "third-party-plugin"),
+        ("Our hosting company is you, right? The site is down", None),
+        ("How much should I pay for more disk space?", None),
+        ("Could you build the backup for account shopa again? It failed", None),
         ("I bought the domain from a registrar, where do I add the TXT record?", None),
         ("How do I change the PHP version of one domain?", None),
         ("My email signature needs our logo, where do I add it in webmail?", None),
