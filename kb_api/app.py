@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -29,6 +32,23 @@ DESCRIPTION = (
 )
 
 
+def _warm_deflection() -> None:
+    try:
+        from search.deflect import warm_up
+
+        warm_up()
+    except Exception:  # the first ticket will try again, and report what fails
+        log.exception("could not prepare ticket deflection at startup")
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The ticket model is fitted in a second or so: in the background, so that the
+    # server answers at once and the first customer's ticket does not wait for it.
+    threading.Thread(target=_warm_deflection, name="kb-warm-deflection", daemon=True).start()
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API. Without ``settings``, they are read from ``KB_*`` environment variables.
 
@@ -47,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # No redirect from `/api/health/` to `/api/health`: Starlette builds its Location
         # from the request's Host header, which a client chooses. Such a path gets 404.
         redirect_slashes=False,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.index = IndexHandle(settings.index_dir)

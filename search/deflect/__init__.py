@@ -19,6 +19,7 @@ from search.deflect.suggest import (
     find_exclusion,
     recommend_channel,
     suggest,
+    warm_up,
 )
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "load_policy",
     "recommend_channel",
     "suggest",
+    "warm_up",
 ]

@@ -279,6 +279,12 @@ def _search(kb: KnowledgeBase, subject: str, body: str, limit: int) -> list[Hit]
     return list(results.hits)
 
 
+def warm_up(policy: Policy | None = None) -> None:
+    """Fit what :func:`suggest` learns from (the ticket model, when the policy's
+    ``learned:`` switches use it) now, rather than during the first ticket."""
+    _model_for(policy or default_policy())
+
+
 def _model_for(policy: Policy) -> TicketModel | None:
     if not (policy.learned.priority or policy.learned.scope):
         return None

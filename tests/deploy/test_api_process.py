@@ -53,6 +53,23 @@ def test_metrics_add_up_across_workers(kb_api: ApiStarter, small_kb: Path, tmp_p
     assert list(tmp.glob("kb-metrics-*")) == []
 
 
+def test_the_ticket_model_is_fitted_at_startup_not_at_the_first_ticket(
+    kb_api: ApiStarter, small_kb: Path, tmp_path: Path
+) -> None:
+    api = kb_api(
+        small_kb / ".kb" / "index", f"sqlite:///{tmp_path / 'kb.sqlite3'}", KB_LOG_FORMAT="json"
+    )
+    deadline = time.monotonic() + 30
+    output = ""
+    while "ticket model fitted" not in output and time.monotonic() < deadline:
+        time.sleep(0.5)
+        output = api.output()
+    api.stop()
+    fitted = [json.loads(line) for line in output.splitlines() if "ticket model fitted" in line]
+    assert fitted, "no worker fitted the ticket model before any ticket arrived"
+    assert fitted[0]["logger"] == "search.deflect.model"
+
+
 def test_nothing_printed_holds_queries_secrets_or_addresses(
     kb_api: ApiStarter, small_kb: Path, tmp_path: Path
 ) -> None:
