@@ -16,7 +16,7 @@ from mkdocs.utils import get_relative_url
 
 from kb_builder import preview, publish
 from kb_builder.config import KnowledgeBaseConfig
-from kb_builder.core import blocks, listings, sanitize
+from kb_builder.core import blocks, listings, sanitize, wayfinding
 from kb_builder.core.articles import Article
 from kb_builder.core.blocks import BLOCKS_MARKER_HTML, RELATED_PENDING_HTML
 from kb_builder.core.index import DocumentSource
@@ -32,6 +32,9 @@ __all__ = ["KnowledgeBasePlugin"]
 log = get_plugin_logger(__name__)
 
 ASSETS_DIR = Path(__file__).parent / "assets"
+OVERRIDES_DIR = Path(__file__).parent / "overrides"
+"""Our Material template overrides (breadcrumb, sidebar, 404 page): searched after the
+site's own ``custom_dir``, before Material's templates."""
 ASSETS_URI = "assets/kb"
 BLOCKS_MARKER = f"\n\n{BLOCKS_MARKER_HTML}\n\n"
 
@@ -54,6 +57,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """Pages written before related articles were known: (article, output file)."""
         self._problems: list[Problem] = []
         """The check errors of the latest build (the preview lists them on every page)."""
+        self._nav_pages: dict[str, Any] = {}
+        """The navigation's pages by source path (the sections' landing pages)."""
+        self._lit: Any = None
+        """The landing page marked active while one of its section's articles renders."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -83,6 +90,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if self.config.atomic:
                 config.site_dir = str(self.release.site_dir)
         self._site_dir = config.site_dir
+        if config.theme.name == "material" and str(OVERRIDES_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES_DIR))
         if self.config.widgets:
             for asset in sorted(ASSETS_DIR.iterdir()):
                 uri = f"{ASSETS_URI}/{asset.name}"
@@ -161,6 +170,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
+        self._nav_pages = {p.file.src_uri: p for p in nav.pages}
         if self.config.search_index:
             if self.index is not None:
                 self.index.discard()
@@ -221,7 +231,39 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     ) -> str:
         return sanitize.clean(content, allowed_hosts=self.config.allowed_hosts)
 
+    def on_page_context(
+        self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> Any:
+        article = self.site.by_path.get(page.file.src_uri) if self.site else None
+        if article is None:
+            return context
+        assert self.site is not None
+        context["kb"] = wayfinding.page_frame(
+            article,
+            self.site,
+            ticket_url=self.config.ticket_url,
+            sidebar_limit=self.config.sidebar_limit,
+        )
+        # Articles are not in the navigation: their section's tab is highlighted instead
+        # (MkDocs marks the page being rendered active; on_post_page puts this back).
+        landing = self._nav_pages.get(f"{article.section}/index.md") if article.is_article else None
+        if landing is not None and not landing.active:
+            landing.active = True
+            self._lit = landing
+        return context
+
+    def on_template_context(
+        self, context: Any, /, *, template_name: str, config: MkDocsConfig
+    ) -> Any:
+        if template_name == "404.html" and self.site is not None:
+            context["kb"] = wayfinding.not_found_frame(
+                self.site, ticket_url=self.config.ticket_url, base=context["base_url"]
+            )
+        return context
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self._lit is not None:
+            self._lit.active, self._lit = False, None
         output = self._post_page(output, page)
         if self.is_serve:
             output = preview.decorate_page(output, base_path=urlsplit(config.site_url or "/").path)
