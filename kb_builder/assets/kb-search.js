@@ -33,7 +33,8 @@
   }
 
   var cfg = config();
-  var siteRoot = new URL((cfg.base || ".") + "/", location.href);
+  // "/" on the 404 page (absolute links there), "../.." on an article: one slash after it.
+  var siteRoot = new URL(String(cfg.base || ".").replace(/\/*$/, "/"), location.href);
   var meta = document.querySelector("meta[name=kb-api]");
   var api = (script && script.getAttribute("data-api")) || (meta && meta.getAttribute("content")) || "api";
   var apiRoot = new URL(api.replace(/\/*$/, "/"), siteRoot);
