@@ -140,3 +140,16 @@ def test_clean_removes_external_images_unless_their_host_is_allowed():
     assert clean(markup, allowed_hosts=["IMG.example.com"]) == (
         '<img alt="a" src="https://img.example.com/a.png"><img alt="b">'
     )
+
+
+def test_a_malformed_marked_section_does_not_stop_the_check():
+    """The text "<![1" made Python's HTMLParser raise (found by test_markdown_syntax_soup); what
+    follows it is still checked."""
+    from kb_builder.core.articles import Article
+    from kb_builder.core.checks import check_articles
+
+    text = "---\ntitle: X\nsummary: Y\ntags: [a]\n---\n<![1 and <script>x</script>\n"
+    problems = check_articles([Article("email/x.md", "docs/email/x.md", text)])
+    assert [str(p) for p in problems] == [
+        "docs/email/x.md:6: 'html': expected only HTML the sanitiser keeps, got <script> (removed)"
+    ]
