@@ -31,7 +31,7 @@ class KnowledgeBaseConfig(base.Config):
     section_sidebar_limit = c.Type(int, default=8)
     """How many other articles of its section an article page lists at most."""
 
-    sidebar_limit = c.Type(int, default=30)
+    sidebar_limit = c.Type(int, default=20)
     """How many articles of its section an article's sidebar lists at most: the ones
     around it in title order, with a link to the section's full list when there are more.
     Bounded so that page size and build time stay linear in the number of articles; 0
