@@ -73,10 +73,17 @@ SETS: dict[str, Path] = {
     "tune (EC) tickets": BLIND / "tune-ec-tickets.jsonl",
     "holdout queries": BLIND / "holdout-queries.jsonl",
     "holdout tickets": BLIND / "holdout-tickets.jsonl",
+    "tune (F) queries": BLIND / "tune-f-queries.jsonl",
+    "tune (F) tickets": BLIND / "tune-f-tickets.jsonl",
+    "holdout (F) queries": BLIND / "holdout-f-queries.jsonl",
+    "holdout (F) tickets": BLIND / "holdout-f-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
 }
 # Material's default search separator (material/plugins/search/config.py).
 MATERIAL_SEPARATOR = r'[\s\-,:!=\[\]()"/]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;'
+# Material's default field boosts (material/plugins/search/plugin.py), for an index
+# without a config.
+MATERIAL_FIELDS = {"title": {"boost": 1e3}, "text": {"boost": 1e0}, "tags": {"boost": 1e6}}
 
 
 def load_documents(docs_dir: Path, config_file: Path) -> list[Document]:
@@ -151,7 +158,9 @@ def _page_url_to_path(documents: Sequence[Document]) -> dict[str, str]:
 
 
 class Lunr(Engine):
-    """Material's engine: lunr over ``search_index.json`` with Material's boosts."""
+    """Material's engine: lunr over ``search_index.json`` with the fields and boosts its
+    ``config.fields`` names (Material's defaults: title 1000, text 1, tags 1000000; the
+    kb plugin adds keywords and synonyms) and each entry's own ``boost``."""
 
     name = "lunr (Material)"
 
@@ -159,26 +168,27 @@ class Lunr(Engine):
         from lunr import lunr
 
         data = json.loads(index_file.read_text(encoding="utf-8"))
-        separator = (data.get("config") or {}).get("separator") or MATERIAL_SEPARATOR
+        config = data.get("config") or {}
+        separator = config.get("separator") or MATERIAL_SEPARATOR
         self.separator = re.compile(separator)
         self.url_to_path = _page_url_to_path(documents)
+        fields = config.get("fields") or MATERIAL_FIELDS
         docs = []
         for i, d in enumerate(data["docs"]):
-            docs.append(
-                {
-                    "id": str(i),
-                    "title": self._split(re.sub(r"<[^>]+>", " ", d.get("title", ""))),
-                    "text": self._split(re.sub(r"<[^>]+>", " ", d.get("text", ""))),
-                    "tags": " ".join(d.get("tags") or []),
-                }
-            )
+            doc = {"id": str(i)}
+            for name in fields:
+                value = d.get(name) or ""
+                if isinstance(value, list):  # tags
+                    doc[name] = " ".join(str(v) for v in value)
+                else:
+                    doc[name] = self._split(re.sub(r"<[^>]+>", " ", str(value)))
+            docs.append((doc, {"boost": float(d.get("boost", 1))}))
         self.locations = [d["location"] for d in data["docs"]]
         self.index = lunr(
             ref="id",
             fields=[
-                {"field_name": "title", "boost": 1000},
-                {"field_name": "text", "boost": 1},
-                {"field_name": "tags", "boost": 1000000},
+                {"field_name": name, "boost": float((spec or {}).get("boost", 1))}
+                for name, spec in fields.items()
             ],
             documents=docs,
         )

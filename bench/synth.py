@@ -270,6 +270,17 @@ PAGE_WORDS = [
     "Track Delivery",
     "Open a Ticket",
 ]
+#: Customer questions of the articles' ``questions`` front matter.
+QUESTION_TEMPLATES = [
+    "Why can't I {verb} {obj} any more?",
+    "How do I {verb} {obj} for my client?",
+    "What does {err} mean?",
+    "Why does {obj} show {err}?",
+    "Can my customer {verb} {obj} on their own?",
+    "Where do I {verb} {obj} in the panel?",
+    "Is {obj} broken for everyone or just me?",
+    "What happens to {obj} if I {verb} it?",
+]
 KEYWORD_PHRASES = [
     "not working",
     "keeps failing",
@@ -355,6 +366,7 @@ class SyntheticArticle:
     keywords: tuple[str, ...]
     related: tuple[str, ...]
     markdown_body: str
+    questions: tuple[str, ...] = ()
     """The Markdown after the front matter."""
 
     @property
@@ -373,6 +385,7 @@ class SyntheticArticle:
             f"summary: {_yaml_scalar(self.summary)}",
             f"tags: {flow(self.tags)}",
             f"keywords: {flow(self.keywords)}",
+            f"questions: {flow(self.questions)}",
             "audience: both",
             "applies_to: cPanel & WHM 130",
             "last_reviewed: 2026-11-01",
@@ -460,6 +473,14 @@ def synthetic_articles(n: int, seed: int = 0) -> list[SyntheticArticle]:
             f"{obj.removeprefix('the ')} {rng.choice(KEYWORD_PHRASES)}",
             f"{subject} {rng.choice(KEYWORD_PHRASES)}",
         )
+        # A generator of its own, so adding questions left every other article as it was.
+        qrng = random.Random(f"{seed}:{path}")
+        questions = tuple(
+            template.format(
+                obj=qrng.choice(objs), verb=qrng.choice(VERBS), err=qrng.choice(errs).strip("`")
+            )
+            for template in qrng.sample(QUESTION_TEMPLATES, 6)
+        )
         articles.append(
             SyntheticArticle(
                 path=path,
@@ -469,6 +490,7 @@ def synthetic_articles(n: int, seed: int = 0) -> list[SyntheticArticle]:
                 keywords=keywords,
                 related=tuple(others),
                 markdown_body=body,
+                questions=questions,
             )
         )
     return articles
@@ -521,6 +543,7 @@ def synthetic_documents(n: int, seed: int = 0) -> list[Document]:
                 section=a.section,
                 headings=headings,
                 keywords=a.keywords,
+                questions=a.questions,
                 tags=a.tags,
                 related=a.related,
             )

@@ -9,14 +9,14 @@ from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from kb_builder import preview, publish
 from kb_builder.config import KnowledgeBaseConfig
-from kb_builder.core import blocks, listings, sanitize, wayfinding
+from kb_builder.core import blocks, listings, sanitize, static_index, wayfinding
 from kb_builder.core.articles import Article
 from kb_builder.core.blocks import BLOCKS_MARKER_HTML, RELATED_PENDING_HTML
 from kb_builder.core.index import DocumentSource
@@ -32,10 +32,12 @@ __all__ = ["KnowledgeBasePlugin"]
 log = get_plugin_logger(__name__)
 
 ASSETS_DIR = Path(__file__).parent / "assets"
-OVERRIDES_DIR = Path(__file__).parent / "overrides"
-"""Our Material template overrides (breadcrumb, sidebar, 404 page): searched after the
-site's own ``custom_dir``, before Material's templates."""
 ASSETS_URI = "assets/kb"
+THEME_DIR = Path(__file__).parent / "theme"
+"""Our overrides of Material's templates: ``main.html`` (the search script), ``404.html``,
+``partials/content.html`` and ``partials/nav.html`` (where the reader is)."""
+THEME_SCRIPTS = frozenset({"kb-search.js"})
+"""Scripts our template override loads (before Material's bundle), not extra_javascript."""
 BLOCKS_MARKER = f"\n\n{BLOCKS_MARKER_HTML}\n\n"
 
 
@@ -57,6 +59,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """Pages written before related articles were known: (article, output file)."""
         self._problems: list[Problem] = []
         """The check errors of the latest build (the preview lists them on every page)."""
+        self._page_urls: dict[str, str] = {}
+        """Source path -> page URL of every page, as Material's search index names them."""
         self._nav_pages: dict[str, Any] = {}
         """The navigation's pages by source path (the sections' landing pages)."""
         self._lit: Any = None
@@ -90,9 +94,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if self.config.atomic:
                 config.site_dir = str(self.release.site_dir)
         self._site_dir = config.site_dir
-        if config.theme.name == "material" and str(OVERRIDES_DIR) not in config.theme.dirs:
-            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES_DIR))
         if self.config.widgets:
+            self._add_theme_dir(config)
             for asset in sorted(ASSETS_DIR.iterdir()):
                 uri = f"{ASSETS_URI}/{asset.name}"
                 if asset.suffix == ".css" and uri not in config.extra_css:
@@ -100,10 +103,22 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 elif (
                     asset.suffix == ".js"
                     and asset.name not in PAGE_SCRIPTS
+                    and asset.name not in THEME_SCRIPTS
                     and uri not in [str(s) for s in config.extra_javascript]
                 ):
                     config.extra_javascript.append(uri)  # type: ignore[arg-type]
         return config
+
+    @staticmethod
+    def _add_theme_dir(config: MkDocsConfig) -> None:
+        """Put our template overrides after the site's own ``custom_dir`` (which wins),
+        before Material's templates."""
+        dirs = config.theme.dirs
+        ours = str(THEME_DIR)
+        if ours in dirs:
+            return
+        custom = config.theme.custom_dir
+        dirs.insert(1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0, ours)
 
     def index_dir(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -153,6 +168,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             )
             self._listing_signature = signature
         by_path = site.by_path
+        self._page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
         for file in files.documentation_pages():
             article = by_path.get(file.src_uri)
             if article is not None and article.draft:
@@ -349,7 +365,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     # -- publishing ------------------------------------------------------------------------
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _on_post_build(self, *, config: MkDocsConfig) -> None:
         self._add_pending_related()
         if self.is_serve:
             preview.write_problems(config.site_dir, self._problems)
@@ -360,6 +376,21 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             and self.preview.updated_for is not self.site
         ):
             self.preview.update_in_background(self.site)
+
+    @event_priority(-50)  # after Material's search plugin has written its index
+    def _on_post_build_static_index(self, *, config: MkDocsConfig) -> None:
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if self.site is None or not path.is_file():
+            return  # no Material search plugin in this site
+        terms = {
+            self._page_urls[a.rel_path]: static_index.article_terms(a)
+            for a in self.site.articles
+            if a.is_article and a.rel_path in self._page_urls
+        }
+        changed = static_index.add_to_file(path, terms)
+        log.debug("keywords, questions and synonyms added to %d page(s) of %s", changed, path)
+
+    on_post_build = CombinedEvent(_on_post_build, _on_post_build_static_index)
 
     def _add_pending_related(self) -> None:
         """Fill in the related articles of the pages written before they were known."""

@@ -25,6 +25,8 @@ class Document:
     """The section folder, e.g. ``email``."""
     headings: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    """Questions customers ask that the article answers, in their own words."""
     tags: tuple[str, ...] = ()
     audience: str = "both"
     boost: float = 1.0

@@ -27,6 +27,7 @@ from whoosh.matching import FilterMatcher  # type: ignore[import-untyped]
 import search.ranking as ranking
 from search.analysis import load_stop_words, load_synonyms, words
 from search.indexing import catalog, generation_name, read_vocabulary
+from search.questions import QuestionIndex
 from search.ranking import Postings
 from search.results import SearchResults
 from search.spelling import SpellChecker
@@ -79,6 +80,7 @@ class Generation:
         self._stored: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._dfs: dict[str, int] = {}
         self._speller: SpellChecker | None = None
+        self._questions: QuestionIndex | None = None
         self.results: OrderedDict[tuple[Any, ...], SearchResults] = OrderedDict()
         logger.debug("opened search index %s: %d documents", path, self.doc_count)
 
@@ -154,6 +156,12 @@ class Generation:
     def idf(self, df: int) -> float:
         """:func:`search.ranking.idf` of ``df`` in this generation."""
         return ranking.idf(df, self.doc_count)
+
+    def questions(self) -> QuestionIndex:
+        """The articles' questions, read on first use (see :mod:`search.questions`)."""
+        if self._questions is None:
+            self._questions = QuestionIndex.from_reader(self.reader(), self.live)
+        return self._questions
 
     # -- stored fields ---------------------------------------------------------
 

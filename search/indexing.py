@@ -88,6 +88,7 @@ def _document_fields(doc: Document) -> dict[str, Any]:
     regions = {
         "title": doc.title,
         "keywords": "\n".join(doc.keywords),
+        "questions": "\n".join(doc.questions),
         "summary": doc.summary,
         "headings": "\n".join(doc.headings),
         "tags": "\n".join(doc.tags),
@@ -130,6 +131,9 @@ def _document_fields(doc: Document) -> dict[str, Any]:
         ],
         "content": {t: (int(f), w) for t, (f, w) in content.items()},
         "words": sorted(vocabulary),
+        "question_terms": json.dumps(
+            [sorted(set(index_terms(q)[0])) for q in doc.questions], ensure_ascii=False
+        ).encode("utf-8"),
     }
 
 
@@ -239,6 +243,8 @@ def catalog(reader: Any) -> Iterator[tuple[int, str, str, float, str]]:
     From the ``catalog`` column; generations written before it existed are read from
     the stored fields (much slower: they hold the bodies).
     """
+    if reader.doc_count_all() == 0:
+        return  # an index of no articles: Whoosh's empty reader has no columns at all
     if "catalog" in reader.schema:
         column = reader.column_reader("catalog")
         for docnum in reader.all_doc_ids():

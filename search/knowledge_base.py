@@ -52,6 +52,9 @@ logger = logging.getLogger(__name__)
 FACET_MIN_SHARE = 0.3
 #: Recent queries whose results are kept (a search box sends the same ones often).
 RESULT_CACHE_SIZE = 512
+#: For long text (tickets), how much the best-matching article question adds, as a share
+#: of the best article score (see :meth:`KnowledgeBase._add_questions`).
+QUESTION_SHARE = 0.25
 
 
 class KnowledgeBase:
@@ -258,6 +261,8 @@ class KnowledgeBase:
         did_you_mean = self._correct(gen, plan)
         terms = self._select_terms(gen, plan)
         scores = ranking.score(terms, gen.postings, gen.boosts)
+        if plan.prose:
+            scores = self._add_questions(gen, plan, terms, scores)
         facets: dict[str, int] = {}
         hits: list[Hit] = []
         best = float(scores.max()) if scores.size else 0.0
@@ -314,6 +319,23 @@ class KnowledgeBase:
             for term, w in fixed_plan.terms.items():
                 plan.terms[term] = max(plan.terms.get(term, 0.0), w * weight)
         return _replace_words(plan.text, corrections)
+
+    @staticmethod
+    def _add_questions(
+        gen: Generation, plan: QueryPlan, terms: list[tuple[str, float]], scores: np.ndarray
+    ) -> np.ndarray:
+        """``scores`` plus each article's best-question score (:mod:`search.questions`),
+        scaled so that the best question adds :data:`QUESTION_SHARE` of the best article
+        score: the ranking keeps its scale, and an article's questions can lift it past
+        others that only share its words."""
+        best = float(scores.max()) if scores.size else 0.0
+        if best <= 0.0:
+            return scores
+        questions = gen.questions().scores(((t, plan.terms[t]) for t, _ in terms), gen.maxdoc)
+        top = float(questions.max()) if questions.size else 0.0
+        if top <= 0.0:
+            return scores
+        return scores + (QUESTION_SHARE * best / top) * questions * gen.boosts
 
     def _select_terms(self, gen: Generation, plan: QueryPlan) -> list[tuple[str, float]]:
         """(term, weight x IDF) of the plan's terms present in the index, heaviest first.

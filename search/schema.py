@@ -34,6 +34,7 @@ __all__ = ["FIELD_WEIGHTS", "WeightedTermsField", "make_schema"]
 FIELD_WEIGHTS: Mapping[str, float] = {
     "title": 4.0,
     "keywords": 3.5,
+    "questions": 1.0,
     "summary": 2.0,
     "headings": 1.5,
     "tags": 2.0,
@@ -80,6 +81,9 @@ def make_schema() -> fields.Schema:
         boost=fields.STORED(),
         related=fields.STORED(),
         catalog=fields.COLUMN(columns.VarBytesColumn()),
+        # The index terms of each of the article's questions, one list per question
+        # (JSON), for question-level scoring (search.questions).
+        question_terms=fields.COLUMN(columns.VarBytesColumn()),
         top_terms=fields.STORED(),
         content=WeightedTermsField(),
         words=fields.STORED(),

@@ -1,6 +1,9 @@
 """Split the blind evaluation set once into a tuning half and an untouched half.
 
-    python bench/data/split.py /path/to/writer/files/*.jsonl
+    python bench/data/split.py [--name NAME] /path/to/writer/files/*.jsonl
+
+writes ``tune-[NAME-]tickets.jsonl``, ``holdout-[NAME-]tickets.jsonl`` and the same for
+queries (``--name`` for a later set, so the first split is never overwritten).
 
 The writers saw only the section topics (the content plan), the support policy and the
 priority guide: never the articles, their keywords, the rules or the dev set. Each
@@ -26,7 +29,7 @@ def _stratum(item: dict, writer: str) -> tuple:
     return (writer,)
 
 
-def main(paths: list[str]) -> int:
+def main(paths: list[str], name: str = "") -> int:
     halves: dict[str, dict[str, list[dict]]] = {
         "tune": defaultdict(list),
         "holdout": defaultdict(list),
@@ -46,7 +49,9 @@ def main(paths: list[str]) -> int:
     for half, kinds in halves.items():
         for kind, items in kinds.items():
             items.sort(key=lambda i: i["id"])
-            out = HERE / f"{half}-{kind}.jsonl"
+            out = HERE / f"{half}-{name + '-' if name else ''}{kind}.jsonl"
+            if name and out.exists():
+                raise SystemExit(f"{out.name} exists: a set is split once")
             out.write_text(
                 "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8"
             )
@@ -55,4 +60,7 @@ def main(paths: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    args = sys.argv[1:]
+    if args[:1] == ["--name"]:
+        raise SystemExit(main(args[2:], args[1]))
+    raise SystemExit(main(args))

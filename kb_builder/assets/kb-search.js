@@ -9,6 +9,17 @@
  * Otherwise nothing changes and Material's built-in client-side search keeps working, so
  * search works on a purely static host too.
  *
+ * Material's own search (a lunr web worker fed search/search_index.json) is started only
+ * when it answers: when the API does not (static host, timeout) or an API search fails.
+ * This script runs before Material's bundle (our template override puts it there) and
+ *  - takes the name off the search form, which is what makes the bundle fetch
+ *    search_index.json on load (it still does on a page opened from one of Material's
+ *    results, `?h=...`: the bundle highlights the terms with the index's settings);
+ *  - hands the bundle a stand-in for the one Worker it creates from __config.search,
+ *    which holds the bundle's messages until startMaterialSearch() creates the real
+ *    worker, feeds it the index as the bundle would have, and relays its answers.
+ * Material waits for the worker's READY before it sends a query, so nothing is lost.
+ *
  * The API base is data-api on this script tag, else <meta name="kb-api" content="...">,
  * else "api/" under the site root. Results are built with createElement/textContent only;
  * a snippet's <mark> highlights are rebuilt from its text, never inserted as HTML.
@@ -39,6 +50,103 @@
   var api = (script && script.getAttribute("data-api")) || (meta && meta.getAttribute("content")) || "api";
   var apiRoot = new URL(api.replace(/\/*$/, "/"), siteRoot);
   var t = cfg.translations || {};
+
+  var startMaterialSearch = holdMaterialSearch();
+
+  // Material's worker and its index, held back until startMaterialSearch() (see above).
+  // Returns the function that starts them; a no-op where there is nothing to hold back.
+  function holdMaterialSearch() {
+    var RealWorker = window.Worker;
+    var form = document.forms.namedItem("search");
+    if (
+      !cfg.search ||
+      !form ||
+      location.protocol === "file:" || // Material's file:// search has its own loader
+      typeof RealWorker !== "function" ||
+      typeof EventTarget !== "function" ||
+      typeof MessageEvent !== "function"
+    ) {
+      return function () {};
+    }
+    var SETUP = 0; // Material's SearchMessageType.SETUP
+    var workerUrl = new URL(cfg.search, location.href).href;
+    // On a page opened from a Material result the bundle fetches the index itself (it
+    // highlights the terms with its settings) and sends SETUP; elsewhere we do, later.
+    var bundleSendsIndex = new URLSearchParams(location.search).has("h");
+    if (!bundleSendsIndex) form.removeAttribute("name");
+    var wanted = false;
+    var held = null;
+
+    function HeldWorker(url, options) {
+      var stand = new EventTarget();
+      var queue = [];
+      var real = null;
+      stand.postMessage = function (message) {
+        if (real) real.postMessage(message);
+        else queue.push(message);
+      };
+      stand.terminate = function () {
+        queue = [];
+        if (real) real.terminate();
+      };
+      stand.start = function () {
+        if (real) return;
+        real = new RealWorker(url, options);
+        real.addEventListener("message", function (event) {
+          stand.dispatchEvent(new MessageEvent("message", { data: event.data }));
+        });
+        real.addEventListener("error", function () {
+          stand.dispatchEvent(new Event("error"));
+        });
+        function flush() {
+          queue.splice(0).forEach(function (message) {
+            real.postMessage(message);
+          });
+        }
+        if (bundleSendsIndex) {
+          flush();
+          return;
+        }
+        fetch(new URL("search/search_index.json", siteRoot).href, { credentials: "same-origin" })
+          .then(function (r) {
+            if (!r.ok) throw new Error("HTTP " + r.status);
+            return r.json();
+          })
+          .then(function (index) {
+            var features = Array.isArray(cfg.features) ? cfg.features : [];
+            real.postMessage({
+              type: SETUP,
+              data: {
+                config: index.config,
+                docs: index.docs,
+                options: { suggest: features.indexOf("search.suggest") !== -1 }
+              }
+            });
+            flush();
+          })
+          .catch(function (error) {
+            console.warn("kb-search: Material's search index could not be loaded:", error);
+          });
+      };
+      return stand;
+    }
+
+    window.Worker = function (url, options) {
+      if (held || new URL(String(url), location.href).href !== workerUrl) {
+        return new RealWorker(url, options);
+      }
+      window.Worker = RealWorker; // the one worker we hold is made: nothing else to wrap
+      held = HeldWorker(url, options);
+      if (wanted) held.start();
+      return held;
+    };
+    window.Worker.prototype = RealWorker.prototype;
+
+    return function () {
+      wanted = true;
+      if (held) held.start();
+    };
+  }
 
   function tr(key, fallback) {
     return typeof t[key] === "string" ? t[key] : fallback;
@@ -89,6 +197,19 @@
     oldMeta.replaceWith(metaLine);
     oldList.replaceWith(list);
     document.documentElement.setAttribute("data-kb-search", "api");
+    var active = true;
+
+    // An API search failed (down, overloaded): Material's own search answers from now on.
+    function handBack() {
+      if (!active) return;
+      active = false;
+      clearTimeout(timer);
+      if (pending) pending.abort();
+      metaLine.replaceWith(oldMeta);
+      list.replaceWith(oldList);
+      document.documentElement.setAttribute("data-kb-search", "static");
+      startMaterialSearch();
+    }
 
     var timer = null;
     var pending = null;
@@ -183,6 +304,7 @@
     }
 
     function run() {
+      if (!active) return;
       var query = input.value.trim();
       if (query === last) return;
       last = query;
@@ -205,7 +327,7 @@
         })
         .catch(function (error) {
           if (error && error.name === "AbortError") return;
-          render(query, null);
+          if (pending === controller) handBack();
         });
     }
 
@@ -213,6 +335,7 @@
     input.addEventListener(
       "input",
       function () {
+        if (!active) return;
         clearTimeout(timer);
         timer = setTimeout(run, 120);
       },
@@ -221,6 +344,7 @@
     input.addEventListener(
       "keyup",
       function () {
+        if (!active) return;
         clearTimeout(timer);
         timer = setTimeout(run, 120);
       },
@@ -276,7 +400,10 @@
     if (dialog && input && !dialog.hasAttribute("aria-label")) {
       dialog.setAttribute("aria-label", input.getAttribute("aria-label") || "Search");
     }
-    if (!input || !result || typeof fetch !== "function" || typeof AbortController !== "function") return;
+    if (!input || !result || typeof fetch !== "function" || typeof AbortController !== "function") {
+      startMaterialSearch();
+      return;
+    }
     var controller = new AbortController();
     var timeout = setTimeout(function () {
       controller.abort();
@@ -288,9 +415,11 @@
       .then(function (data) {
         clearTimeout(timeout);
         if (data && data.status === "ok") enable(input, result);
+        else startMaterialSearch();
       })
       .catch(function () {
-        // No API here (static hosting): Material's own search stays in charge.
+        // No API here (static hosting): Material's own search answers.
+        startMaterialSearch();
       });
   }
 

@@ -123,6 +123,10 @@ class Article:
         return self._list("keywords")
 
     @functools.cached_property
+    def questions(self) -> tuple[str, ...]:
+        return self._list("questions")
+
+    @functools.cached_property
     def related(self) -> tuple[str, ...]:
         return self._list("related")
 
@@ -165,6 +169,7 @@ class Article:
             section=self.section or "",
             headings=tuple(fill(h.text, extra) for h in self.headings),
             keywords=self.keywords,
+            questions=self.questions,
             tags=self.tags,
             audience=self.audience,
             boost=self.search_boost,

@@ -128,7 +128,7 @@ def _check_template_leftovers(a: Article) -> list[Problem]:
     return problems
 
 
-_PLAIN_TEXT_KEYS = ("title", "summary", "keywords", "tags")
+_PLAIN_TEXT_KEYS = ("title", "summary", "keywords", "questions", "tags")
 """Front-matter values shown on pages and in search results as text, never as HTML."""
 
 

@@ -166,6 +166,13 @@ class _StartTags(HTMLParser):
 
     handle_startendtag = handle_starttag
 
+    def parse_html_declaration(self, i: int) -> int:
+        # Python 3.11's parser asserts on a marked section other than CDATA ("<![1").
+        # Python-Markdown writes one out as text, so skip it and read the tags after it.
+        if self.rawdata.startswith("<![", i) and not self.rawdata.startswith("<![CDATA[", i):
+            return i + 3
+        return super().parse_html_declaration(i)  # type: ignore[no-any-return]
+
 
 def _start_tags(markup: str) -> list[_Tag]:
     parser = _StartTags()

@@ -77,6 +77,13 @@ FIELDS: tuple[Field, ...] = (
         help="Phrases customers use for this problem; weighted highly by search.",
     ),
     Field(
+        "questions",
+        "a list of strings",
+        _is_str_list,
+        default=(),
+        help="Questions customers ask that the article answers, in their words; indexed by search.",
+    ),
+    Field(
         "audience",
         "one of 'reseller', 'end-customer', 'both'",
         lambda v: v in AUDIENCES,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ __all__ = [
     "ChannelAdvice",
     "Confidence",
     "Exclusion",
+    "Learned",
     "Policy",
     "PolicyError",
     "PriorityRule",
@@ -161,6 +162,22 @@ class Confidence:
 
 
 @dataclass(frozen=True)
+class Learned:
+    """Where the model learned from labelled tickets (:mod:`search.deflect.model`) decides
+    instead of the rules alone."""
+
+    priority: bool = False
+    """The model gives the level; the rules above only name the breadth cue, when one
+    of the model's level matches."""
+    scope: bool = False
+    """The model may find an exclusion the rules missed (the rules' own finds stand)."""
+    scope_margin: float = 0.0
+    """How sure the model must be that a ticket is out of scope: its score for the
+    likeliest exclusion minus its score for "in scope". 0 = its plain best guess;
+    below 0 it flags more tickets, above 0 fewer."""
+
+
+@dataclass(frozen=True)
 class Policy:
     """All rules from one policy file."""
 
@@ -174,6 +191,10 @@ class Policy:
     channel: ChannelAdvice
     secret_messages: dict[str, str]
     confidence: Confidence
+    levels: dict[str, str] = field(default_factory=dict)
+    """What each priority level means, in the policy's words: shown when the model decided
+    a level and no rule of that level names a cue."""
+    learned: Learned = field(default_factory=Learned)
 
 
 class _Reader:
@@ -220,18 +241,35 @@ class _Reader:
 
     def number(
         self, data: dict[str, Any], name: str, prefix: str, *, integer: bool = False
-    ) -> float:
+    ) -> float | None:
+        """The number, or None when it is missing or wrong (reported once, here)."""
         key = f"{prefix}.{name}"
         value = self.get(data, name, key)
         if value is None and name not in data:
-            return 0
+            return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             self.fail(key, "a non-negative integer" if integer else "a non-negative number", value)
-            return 0
+            return None
         if integer and not isinstance(value, int):
             self.fail(key, "a non-negative integer", value)
-            return 0
+            return None
         return value
+
+    def flag(self, data: dict[str, Any], name: str, prefix: str) -> bool:
+        key = f"{prefix}.{name}"
+        value = data.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(key, "true or false", value)
+            return False
+        return value
+
+    def signed(self, data: dict[str, Any], name: str, prefix: str) -> float:
+        key = f"{prefix}.{name}"
+        value = data.get(name, 0.0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(key, "a number", value)
+            return 0.0
+        return float(value)
 
     words: dict[str, str]
     """The policy's ``words:``: named pieces of pattern, written ``{NAME}`` in a rule."""
@@ -365,17 +403,24 @@ def _parse(raw: object, source: str) -> Policy:
     r = _Reader()
     top = r.mapping(raw, "(top level)")
     r.unknown_keys(
-        top, {"version", "words", "priority", "scope", "channel", "secrets", "confidence"}, ""
+        top,
+        {"version", "words", "priority", "scope", "channel", "secrets", "confidence", "learned"},
+        "",
     )
     if top.get("version") != 1:
         r.fail("version", "1", top.get("version"))
     r.read_words(r.mapping(top.get("words", {}), "words"))
 
     priority = r.mapping(top.get("priority"), "priority")
-    r.unknown_keys(priority, {"default", "rules"}, "priority")
+    r.unknown_keys(priority, {"default", "levels", "rules"}, "priority")
     default = r.mapping(priority.get("default"), "priority.default")
     default_level = r.choice(default, "level", "priority.default", LEVELS)
     default_reason = r.text(default, "reason", "priority.default")
+    levels: dict[str, str] = {}
+    if "levels" in priority:
+        raw_levels = r.mapping(priority["levels"], "priority.levels")
+        r.unknown_keys(raw_levels, set(LEVELS), "priority.levels")
+        levels = {level: r.text(raw_levels, level, "priority.levels") for level in LEVELS}
     rules: list[PriorityRule] = []
     raw_rules = priority.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
@@ -438,7 +483,7 @@ def _parse(raw: object, source: str) -> Policy:
     r.unknown_keys(ticket, {"message", "urgent_message", "out_of_scope_message"}, "channel.ticket")
     advice = ChannelAdvice(
         chat_max_priority=r.choice(chat, "max_priority", "channel.chat", LEVELS),
-        chat_max_words=int(r.number(chat, "max_words", "channel.chat", integer=True)),
+        chat_max_words=int(r.number(chat, "max_words", "channel.chat", integer=True) or 0),
         chat_message=r.text(chat, "message", "channel.chat"),
         ticket_message=r.text(ticket, "message", "channel.ticket"),
         urgent_message=r.text(ticket, "urgent_message", "channel.ticket"),
@@ -453,26 +498,34 @@ def _parse(raw: object, source: str) -> Policy:
     r.unknown_keys(
         conf, {"high_score", "low_score", "min_relative_score", "max_articles"}, "confidence"
     )
+    # A missing or wrong number is reported once, by r.number; the checks between
+    # numbers only run on the numbers that were read.
+    high = r.number(conf, "high_score", "confidence")
+    low = r.number(conf, "low_score", "confidence")
+    relative = r.number(conf, "min_relative_score", "confidence")
+    max_articles = r.number(conf, "max_articles", "confidence", integer=True)
+    if low is not None and high is not None and low > high:
+        r.fail("confidence.low_score", f"at most high_score ({high})", low)
+    if relative is not None and not 0 <= relative <= 1:
+        r.fail("confidence.min_relative_score", "a number between 0 and 1", relative)
+    if max_articles is not None and not 1 <= max_articles <= 5:
+        r.fail("confidence.max_articles", "an integer from 1 to 5", max_articles)
     confidence = Confidence(
-        high_score=r.number(conf, "high_score", "confidence"),
-        low_score=r.number(conf, "low_score", "confidence"),
-        min_relative_score=r.number(conf, "min_relative_score", "confidence"),
-        max_articles=int(r.number(conf, "max_articles", "confidence", integer=True)),
+        high_score=high or 0.0,
+        low_score=low or 0.0,
+        min_relative_score=relative or 0.0,
+        max_articles=int(max_articles or 0),
     )
-    if confidence.low_score > confidence.high_score:
-        r.fail(
-            "confidence.low_score",
-            f"at most high_score ({confidence.high_score})",
-            confidence.low_score,
+
+    learned = Learned()
+    if "learned" in top:
+        raw_learned = r.mapping(top["learned"], "learned")
+        r.unknown_keys(raw_learned, {"priority", "scope", "scope_margin"}, "learned")
+        learned = Learned(
+            priority=r.flag(raw_learned, "priority", "learned"),
+            scope=r.flag(raw_learned, "scope", "learned"),
+            scope_margin=r.signed(raw_learned, "scope_margin", "learned"),
         )
-    if not 0 <= confidence.min_relative_score <= 1:
-        r.fail(
-            "confidence.min_relative_score",
-            "a number between 0 and 1",
-            confidence.min_relative_score,
-        )
-    if not 1 <= confidence.max_articles <= 5:
-        r.fail("confidence.max_articles", "an integer from 1 to 5", confidence.max_articles)
 
     if r.problems:
         raise PolicyError(source, r.problems)
@@ -486,6 +539,8 @@ def _parse(raw: object, source: str) -> Policy:
         channel=advice,
         secret_messages=secret_messages,
         confidence=confidence,
+        levels=levels,
+        learned=learned,
     )
 
 

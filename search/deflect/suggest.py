@@ -11,7 +11,9 @@ the support policy says about the request.
 - the channel to use (live chat with a Support PIN, or a ticket).
 
 The rules live in ``search/deflect/policy.yml`` (see :mod:`search.deflect.policy`), not
-here; secrets are found by :mod:`kb_text.secrets`.
+here; where its ``learned:`` section says so, a model trained on the labelled tickets in
+``search/deflect/examples/`` gives the level and finds exclusions the rules miss
+(:mod:`search.deflect.model`). Secrets are found by :mod:`kb_text.secrets`.
 Ticket text is never stored or logged: log records carry counts and levels only.
 """
 
@@ -27,15 +29,18 @@ from search.deflect.policy import LEVELS, Exclusion, Policy, PriorityRule, defau
 from search.results import Hit
 
 if TYPE_CHECKING:
+    from search.deflect.model import TicketModel
     from search.knowledge_base import KnowledgeBase
 
 __all__ = [
     "MAX_TEXT_CHARS",
     "Channel",
+    "Decision",
     "OutOfScope",
     "SecretWarning",
     "Suggestion",
     "assess_priority",
+    "decide",
     "find_exclusion",
     "recommend_channel",
     "suggest",
@@ -129,7 +134,8 @@ def _quote(phrase: str, limit: int = 80) -> str:
 
 
 def assess_priority(text: str, policy: Policy | None = None) -> tuple[str, str]:
-    """Return ``(level, reason)`` for a ticket's text (secrets already masked).
+    """Return ``(level, reason)`` for a ticket's text (secrets already masked), by the
+    rules alone (:func:`suggest` lets the learned model decide where the policy says so).
 
     Every rule is tried and the most urgent level that matches wins; between rules of the
     same level, the first in the file wins. The reason names the rule and quotes the
@@ -157,8 +163,71 @@ def _match_exclusion(text: str, policy: Policy) -> Exclusion | None:
     return next((e for e in policy.exclusions if e.matcher.search(text) is not None), None)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What the support policy says about one ticket's text: priority and scope."""
+
+    priority: str
+    reason: str
+    """Why, for the customer: the breadth cue that decided, or what the model leaned on."""
+    rule: PriorityRule | None
+    """The rule that names the cue, whose ``articles`` come first; None if none did."""
+    exclusion: Exclusion | None
+    decided_by: str
+    """``rules`` or ``model``: what chose the level."""
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return ", ".join(f'"{w}"' for w in words)
+
+
+def decide(text: str, policy: Policy, model: TicketModel | None = None) -> Decision:
+    """Priority and scope of a ticket's masked text.
+
+    With ``model`` and the policy's ``learned:`` switches on, the model trained on the
+    labelled tickets gives the level, and may find an exclusion the rules missed; a rule
+    of the model's level still names the breadth cue. Otherwise the rules alone decide.
+    """
+    learned = policy.learned
+    exclusion = _match_exclusion(text, policy)
+    if exclusion is None and model is not None and learned.scope:
+        leaning = model.scope(text)
+        if leaning.margin >= learned.scope_margin:
+            exclusion = next((e for e in policy.exclusions if e.reason == leaning.label), None)
+
+    if model is None or not learned.priority:
+        level, reason, rule = _decide_priority(text, policy)
+        if exclusion is not None and LEVELS.index(level) >= LEVELS.index("medium"):
+            # An excluded request takes the level of its in-scope part: a broken site that
+            # is the request is medium; with nothing broken in scope it is a question (low).
+            level, reason, rule = policy.default_level, policy.default_reason, None
+        return Decision(level, reason, rule, exclusion, "rules")
+
+    leaning = model.priority(text)
+    level = leaning.label
+    # The rules name the breadth cue when one of the model's level matches: "Several
+    # accounts are affected. Matched "three of my clients' sites"".
+    for rule in policy.priority_rules:
+        if rule.level == level:
+            phrase = rule.matcher.search(text)
+            if phrase is not None:
+                return Decision(
+                    level, f'{rule.reason} Matched "{_quote(phrase)}".', rule, exclusion, "model"
+                )
+    meaning = policy.levels.get(level) or (
+        policy.default_reason if level == policy.default_level else f"Priority {level}."
+    )
+    if leaning.words:
+        meaning += (
+            f" Judged from labelled tickets like this one; the words that weighed most: "
+            f"{_words(leaning.words)}."
+        )
+    return Decision(level, meaning, None, exclusion, "model")
+
+
 def find_exclusion(text: str, policy: Policy | None = None) -> OutOfScope | None:
-    """Return the first exclusion of the policy that the text matches, if any."""
+    """Return the first exclusion of the policy that the text matches, if any (the rules
+    alone; :func:`decide` adds the learned model's finds)."""
     exclusion = _match_exclusion(text, policy or default_policy())
     return OutOfScope(exclusion.reason, exclusion.message) if exclusion else None
 
@@ -201,6 +270,14 @@ def _search(kb: KnowledgeBase, subject: str, body: str, limit: int) -> list[Hit]
     return list(results.hits)
 
 
+def _model_for(policy: Policy) -> TicketModel | None:
+    if not (policy.learned.priority or policy.learned.scope):
+        return None
+    from search.deflect.model import default_model
+
+    return default_model()
+
+
 def suggest(
     subject: str,
     body: str,
@@ -232,13 +309,14 @@ def suggest(
     masked_subject, _, masked_body = mask_secrets(f"{subject}\n{body}", findings).partition("\n")
     masked = _ticket_text(masked_subject, masked_body)
 
-    priority, reason, rule = _decide_priority(masked, policy)
-    excluded = _match_exclusion(masked, policy)
+    decision = decide(masked, policy, _model_for(policy))
+    priority, reason, rule, excluded = (
+        decision.priority,
+        decision.reason,
+        decision.rule,
+        decision.exclusion,
+    )
     exclusion = OutOfScope(excluded.reason, excluded.message) if excluded else None
-    if exclusion is not None and LEVELS.index(priority) >= LEVELS.index("medium"):
-        # An excluded request takes the level of its in-scope part: a broken site that is
-        # the request is medium; with nothing broken in scope it is a question (low).
-        priority, reason = policy.default_level, policy.default_reason
 
     max_articles = min(limit or policy.confidence.max_articles, policy.confidence.max_articles)
     hits = _search(kb, masked_subject, masked_body, max_articles + 3)

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import article
 from tests.deploy.conftest import (
     ApiProcess,
     ApiStarter,
@@ -75,6 +76,23 @@ def test_rendering_fills_every_placeholder_and_hashes_the_inline_scripts(
                       "$http_referer", "$http_user_agent", "$binary_remote_addr"):  # fmt: skip
         assert forbidden not in log_format + " "
     assert "$uri" in log_format
+
+
+def test_images_from_allowed_hosts_are_allowed_by_the_policy(
+    make_site: Any, tmp_path: Path
+) -> None:
+    # (An image from any other host is a check error: the build refuses it.)
+    site = make_site(
+        {"email/mx.md": article("MX records", "![Diagram](https://Images.Example.net/mx.png)")},
+        plugin={"allowed_hosts": ["images.example.net"]},
+    )
+    site.build()
+    done = render_nginx(site.root, tmp_path / "conf")
+    assert done.returncode == 0, done.stderr
+    headers = (tmp_path / "conf" / "kb-headers.conf").read_text()
+    img_src = re.search(r"img-src ([^;]*);", headers)
+    assert img_src is not None
+    assert img_src.group(1).split() == ["'self'", "data:", "https://images.example.net"]
 
 
 def test_a_missing_site_is_refused(tmp_path: Path) -> None:

@@ -84,6 +84,16 @@ def test_placeholders_come_from_extra(make_site):
     assert "Write to support@example.com." in page
 
 
+def test_a_knowledge_base_of_landing_pages_only_builds_and_searches(make_site):
+    """A new knowledge base has sections before it has articles."""
+    import search
+
+    site = make_site({}, plugin={"search_index": True})
+    assert (site.build() / "email" / "index.html").exists()
+    kb = search.open_index(site.root / ".kb" / "index")
+    assert kb.query("email").paths == []
+
+
 def test_drafts_are_left_out_of_the_build(make_site):
     site = make_site(
         {

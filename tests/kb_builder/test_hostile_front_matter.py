@@ -41,6 +41,7 @@ def test_any_text_parses_or_raises_front_matter_error(text):
                 "summary",
                 "tags",
                 "keywords",
+                "questions",
                 "audience",
                 "related",
                 "draft",

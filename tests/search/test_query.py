@@ -168,3 +168,31 @@ def test_open_index_without_an_index_raises_index_not_found(tmp_path: Path) -> N
         search.open_index(tmp_path / "missing")
     with pytest.raises(FileNotFoundError):  # IndexNotFound is also a FileNotFoundError
         search.open_index(tmp_path / "missing")
+
+
+def test_a_question_in_front_matter_finds_its_article(
+    build_kb: Callable[..., KnowledgeBase],
+) -> None:
+    """Customers' own words, written as the article's ``questions``, are searched."""
+    docs = [
+        Document(
+            path="email/deliverability.md",
+            url="email/deliverability/",
+            title="Authenticating outgoing mail",
+            summary="SPF, DKIM and DMARC records.",
+            body="Publish the records in the zone.",
+            section="email",
+            questions=("Why do my messages land in my customer's junk folder?",),
+        ),
+        Document(
+            path="email/filters.md",
+            url="email/filters/",
+            title="Filtering incoming mail",
+            summary="Rules for what arrives.",
+            body="Move messages to a folder.",
+            section="email",
+        ),
+    ]
+    assert build_kb(docs).query("messages land in junk folder").paths[0] == (
+        "email/deliverability.md"
+    )

@@ -208,3 +208,12 @@ def test_a_key_given_twice_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
     assert "key 'name' given twice" in caught.value.problems[0]
+
+
+def test_a_boolean_for_max_articles_is_one_clear_problem(tmp_path: Path) -> None:
+    path = write_policy(tmp_path, {"confidence.max_articles": True})
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert caught.value.problems == [
+        "'confidence.max_articles': expected a non-negative integer, got true"
+    ]

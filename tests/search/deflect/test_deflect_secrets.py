@@ -80,6 +80,23 @@ DISCLOSURES = [
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9P",
     ),
     ("card 4539 1488 0343 6467 exp 12/28", "card_number", "4539 1488 0343 6467"),
+    ("or use this one: Visa 4111 1111 1111 1111 exp 09/27", "card_number", "4111 1111 1111 1111"),
+    # Keys of the mail and API vendors websites use, by their published shapes.
+    (
+        "it sends with SG.k3yEXAMPLEk3yEXAMPLE.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab",
+        "api_token",
+        "SG.k3yEXAMPLEk3yEXAMPLE.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab",
+    ),
+    (
+        "mailgun key-0123456789abcdef0123456789abcdef",
+        "api_token",
+        "key-0123456789abcdef0123456789abcdef",
+    ),
+    (
+        "maps AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW",
+        "api_token",
+        "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW",
+    ),
     ("x" * 12_000 + " password: Hidden2025!", "password", "Hidden2025!"),
 ]
 
@@ -108,6 +125,8 @@ HARMLESS = [
     "I tried to log in with my password but cPHulk blocked me after 5 attempts",
     # Numbers that are not secrets.
     "Order #4111111111111111 was charged twice",
+    "tracking 4111 1111 1111 1111 from the courier",
+    "DKIM record: v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx",
     "invoice 100234 and reference 5521-889",
     "my order number is 48213 and my PIN? where is it",
 ]

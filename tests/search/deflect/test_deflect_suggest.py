@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 import search
 from search.batch import run_suggest_batch
 from search.deflect import suggest
+from search.deflect.policy import Learned, default_policy
 from search.documents import Document
 
 
@@ -110,8 +112,14 @@ def test_excluded_request_gets_scope_article_and_message(kb: Any) -> None:
 
 
 def test_result_shape(kb: Any) -> None:
+    # The rules alone, so the reason's wording is fixed here; the learned model's
+    # reasons are tested in test_deflect_model.py.
+    rules_only = dataclasses.replace(default_policy(), learned=Learned())
     data = suggest(
-        "mail comes back", "550 5.1.1 user unknown when I write to a client", kb=kb
+        "mail comes back",
+        "550 5.1.1 user unknown when I write to a client",
+        kb=kb,
+        policy=rules_only,
     ).to_dict()
     assert list(data) == [
         "articles",
