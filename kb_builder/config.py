@@ -31,6 +31,12 @@ class KnowledgeBaseConfig(base.Config):
     section_sidebar_limit = c.Type(int, default=8)
     """How many other articles of its section an article page lists at most."""
 
+    sidebar_limit = c.Type(int, default=20)
+    """How many articles of its section an article's sidebar lists at most: the ones
+    around it in title order, with a link to the section's full list when there are more.
+    Bounded so that page size and build time stay linear in the number of articles; 0
+    leaves the list out."""
+
     popular_limit = c.Type(int, default=5)
     """How many entries the "Most viewed" and "Recently updated" lists show."""
 

@@ -16,7 +16,7 @@ from mkdocs.utils import get_relative_url
 
 from kb_builder import preview, publish
 from kb_builder.config import KnowledgeBaseConfig
-from kb_builder.core import blocks, listings, sanitize, static_index
+from kb_builder.core import blocks, listings, sanitize, static_index, wayfinding
 from kb_builder.core.articles import Article
 from kb_builder.core.blocks import BLOCKS_MARKER_HTML, RELATED_PENDING_HTML
 from kb_builder.core.index import DocumentSource
@@ -34,7 +34,8 @@ log = get_plugin_logger(__name__)
 ASSETS_DIR = Path(__file__).parent / "assets"
 ASSETS_URI = "assets/kb"
 THEME_DIR = Path(__file__).parent / "theme"
-"""Our overrides of Material's templates (``main.html`` and its partials)."""
+"""Our overrides of Material's templates: ``main.html`` (the search script), ``404.html``,
+``partials/content.html`` and ``partials/nav.html`` (where the reader is)."""
 THEME_SCRIPTS = frozenset({"kb-search.js"})
 """Scripts our template override loads (before Material's bundle), not extra_javascript."""
 BLOCKS_MARKER = f"\n\n{BLOCKS_MARKER_HTML}\n\n"
@@ -60,6 +61,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """The check errors of the latest build (the preview lists them on every page)."""
         self._page_urls: dict[str, str] = {}
         """Source path -> page URL of every page, as Material's search index names them."""
+        self._nav_pages: dict[str, Any] = {}
+        """The navigation's pages by source path (the sections' landing pages)."""
+        self._lit: Any = None
+        """The landing page marked active while one of its section's articles renders."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -181,6 +186,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
+        self._nav_pages = {p.file.src_uri: p for p in nav.pages}
         if self.config.search_index:
             if self.index is not None:
                 self.index.discard()
@@ -241,7 +247,39 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     ) -> str:
         return sanitize.clean(content, allowed_hosts=self.config.allowed_hosts)
 
+    def on_page_context(
+        self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> Any:
+        article = self.site.by_path.get(page.file.src_uri) if self.site else None
+        if article is None:
+            return context
+        assert self.site is not None
+        context["kb"] = wayfinding.page_frame(
+            article,
+            self.site,
+            ticket_url=self.config.ticket_url,
+            sidebar_limit=self.config.sidebar_limit,
+        )
+        # Articles are not in the navigation: their section's tab is highlighted instead
+        # (MkDocs marks the page being rendered active; on_post_page puts this back).
+        landing = self._nav_pages.get(f"{article.section}/index.md") if article.is_article else None
+        if landing is not None and not landing.active:
+            landing.active = True
+            self._lit = landing
+        return context
+
+    def on_template_context(
+        self, context: Any, /, *, template_name: str, config: MkDocsConfig
+    ) -> Any:
+        if template_name == "404.html" and self.site is not None:
+            context["kb"] = wayfinding.not_found_frame(
+                self.site, ticket_url=self.config.ticket_url, base=context["base_url"]
+            )
+        return context
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self._lit is not None:
+            self._lit.active, self._lit = False, None
         output = self._post_page(output, page)
         if self.is_serve:
             output = preview.decorate_page(output, base_path=urlsplit(config.site_url or "/").path)

@@ -17,11 +17,13 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
+# Schemas wrap rather than scroll: a scrolling <pre> cannot be reached by keyboard (axe:
+# scrollable-region-focusable), and on a phone nearly every one scrolled.
 _STYLE = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;
  padding:0 1rem;color:#1b1b1b}
 h2{margin-top:2.5rem;border-bottom:1px solid #ccc}code,pre{background:#f3f3f3;padding:.1rem .3rem}
-pre{padding:.6rem;overflow:auto}.m{font-weight:bold;text-transform:uppercase;margin-right:.5rem}
+pre{padding:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}.m{font-weight:bold;text-transform:uppercase;margin-right:.5rem}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}
 """
 

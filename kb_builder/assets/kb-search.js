@@ -23,6 +23,11 @@
  * The API base is data-api on this script tag, else <meta name="kb-api" content="...">,
  * else "api/" under the site root. Results are built with createElement/textContent only;
  * a snippet's <mark> highlights are rebuilt from its text, never inserted as HTML.
+ *
+ * Either way, a search that finds nothing ("No matching documents") shows the next steps
+ * the page carries in <template id="kb-search-help"> (other words, the sections, a
+ * ticket; escaped by the build), and [data-kb-open-search] buttons (the 404 page) open
+ * the search box.
  */
 (function () {
   "use strict";
@@ -39,7 +44,8 @@
   }
 
   var cfg = config();
-  var siteRoot = new URL((cfg.base || ".") + "/", location.href);
+  // "/" on the 404 page (absolute links there), "../.." on an article: one slash after it.
+  var siteRoot = new URL(String(cfg.base || ".").replace(/\/*$/, "/"), location.href);
   var meta = document.querySelector("meta[name=kb-api]");
   var api = (script && script.getAttribute("data-api")) || (meta && meta.getAttribute("content")) || "api";
   var apiRoot = new URL(api.replace(/\/*$/, "/"), siteRoot);
@@ -347,9 +353,48 @@
     if (input.value) run();
   }
 
+  // Under "No matching documents", Material's or ours: what to do next.
+  function nextSteps(input, result) {
+    var template = document.getElementById("kb-search-help");
+    if (!template || !template.content) return;
+    var help = template.content.firstElementChild.cloneNode(true);
+    help.hidden = true;
+    result.appendChild(help);
+    var none = tr("search.result.none", "No matching documents");
+    function update() {
+      var meta = result.querySelector(".md-search-result__meta");
+      var list = result.querySelector(".md-search-result__list");
+      var empty = !list || !list.querySelector("li");
+      var text = meta ? meta.textContent.trim() : "";
+      var hide = !(input.value.trim() && empty && text.indexOf(none) === 0);
+      if (help.hidden !== hide) help.hidden = hide;
+    }
+    new MutationObserver(update).observe(result, { childList: true, subtree: true, characterData: true });
+    input.addEventListener("input", function () {
+      setTimeout(update, 0);
+    });
+    update();
+  }
+
+  function openSearchButtons(input) {
+    var toggle = document.querySelector("[data-md-toggle=search]");
+    if (!toggle) return;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kb-open-search]"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (!toggle.checked) toggle.click();
+        input.focus();
+      });
+    });
+  }
+
   function start() {
     var input = document.querySelector("[data-md-component=search-query]");
     var result = document.querySelector("[data-md-component=search-result]");
+    if (input && result) {
+      nextSteps(input, result);
+      openSearchButtons(input);
+    }
     // Material's search dialog has no accessible name (axe: aria-dialog-name).
     var dialog = document.querySelector(".md-search[role=dialog]");
     if (dialog && input && !dialog.hasAttribute("aria-label")) {

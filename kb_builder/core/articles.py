@@ -144,6 +144,11 @@ class Article:
         ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
         return float(value) if ok else 1.0
 
+    @functools.cached_property
+    def applies_to(self) -> str:
+        """The product and version the steps were checked against ("cPanel & WHM 130")."""
+        return self._str("applies_to")
+
     @property
     def last_reviewed(self) -> dt.date | None:
         value = self.meta.get("last_reviewed")

@@ -1,8 +1,8 @@
 """What each kind of page gets added below its text, as escaped HTML.
 
 - the home page: "Browse by topic" (the sections), "Most viewed", "Recently updated";
-- a section's landing page: "Most viewed" and "Recently updated" of the section, then
-  its list of articles;
+- a section's landing page: "Most viewed" of the section (when there are view counts),
+  then its list of articles ("Recently updated" is the home page's, once);
 - an article: "Related articles", then "More in <section>".
 
 Lists are computed at build time, so the published site stays static. Read the view
@@ -89,6 +89,7 @@ def popular_blocks(
     *,
     section: str | None = None,
     limit: int = 5,
+    recent: bool = True,
 ) -> str:
     """ "Most viewed" (when there are view counts) then "Recently updated", for ``page``.
 
@@ -99,6 +100,7 @@ def popular_blocks(
         section: List only this section's articles (a section page); None for the whole
             site (the home page).
         limit: Entries per list (the plugin's ``popular_limit``).
+        recent: Add "Recently updated" (the home page); False for "Most viewed" only.
     """
     articles = [
         a for a in site.published() if a.is_article and (section is None or a.section == section)
@@ -106,7 +108,11 @@ def popular_blocks(
     blocks = ""
     if popularity.views is not None:
         blocks += most_viewed(articles, popularity.views, page, limit=limit)
-    return blocks + recently_updated(articles, popularity.updated, page, limit=limit)
+    if recent:
+        blocks += recently_updated(
+            articles, popularity.updated, page, limit=limit, views=popularity.views
+        )
+    return blocks
 
 
 def related_block(
@@ -144,7 +150,7 @@ def page_blocks(
         )
     if page.is_landing_page and page.section:
         return popular_blocks(
-            popularity, site, page, section=page.section, limit=limits.popular_limit
+            popularity, site, page, section=page.section, limit=limits.popular_limit, recent=False
         ) + listings.section_listing(site.section_articles(page.section), page)
     if page.is_article:
         blocks = related_block(page, site, nearest, limit=limits.related_limit)

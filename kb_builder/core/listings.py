@@ -8,6 +8,7 @@ MkDocs writes them (``use_directory_urls``: ``email/quota/``), with no MkDocs im
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import posixpath
@@ -21,12 +22,14 @@ __all__ = [
     "TICKET_DEMO_MARKER",
     "Entry",
     "entry_list",
+    "human_date",
     "list_block",
     "related_block",
     "relative_url",
     "section_listing",
     "section_sidebar",
     "sections_grid",
+    "text_block",
     "ticket_demo",
 ]
 
@@ -49,6 +52,18 @@ def ticket_demo(page_html: str) -> str:
     return page_html.replace(TICKET_DEMO_MARKER, _ticket_demo_form(), 1)
 
 
+_MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+
+def human_date(date: dt.date) -> str:
+    """``<time datetime="2026-12-01">1 December 2026</time>`` (English, whatever the locale)."""
+    text = f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+    return f'<time datetime="{date.isoformat()}">{text}</time>'
+
+
 @dataclass(frozen=True)
 class Entry:
     """One line of a listing: a page with its title and summary."""
@@ -57,10 +72,12 @@ class Entry:
     title: str
     summary: str = ""
     note: str = ""
+    note_html: str = ""
+    """A note that is already HTML (a ``<time>``), printed as it is; ``note`` is escaped."""
 
     @classmethod
-    def of(cls, article: Article, note: str = "") -> Entry:
-        return cls(article.url, article.title, article.summary, note)
+    def of(cls, article: Article, note: str = "", *, note_html: str = "") -> Entry:
+        return cls(article.url, article.title, article.summary, note, note_html)
 
 
 def _parts(url: str) -> list[str]:
@@ -97,7 +114,8 @@ def entry_list(entries: Sequence[Entry], from_url: str, *, css_class: str) -> st
     items = []
     for e in entries:
         summary = f'<span class="kb-summary">{html.escape(e.summary)}</span>' if e.summary else ""
-        note = f' <span class="kb-note">{html.escape(e.note)}</span>' if e.note else ""
+        note_text = e.note_html or html.escape(e.note)
+        note = f' <span class="kb-note">{note_text}</span>' if note_text else ""
         items.append(
             f'<li><a href="{_href(from_url, e.url)}">{html.escape(e.title)}</a>{note}{summary}</li>'
         )
@@ -162,6 +180,11 @@ def section_sidebar(
         )
     title = f"More in {landing.title}" if landing is not None else "More in this section"
     return _block(title, body, "kb-block--more")
+
+
+def text_block(heading: str, text_html: str, css_class: str) -> str:
+    """A titled paragraph; ``text_html`` is already escaped HTML."""
+    return _block(heading, f'<p class="kb-block__text">{text_html}</p>', css_class)
 
 
 def list_block(heading: str, entries: Sequence[Entry], page: Article, css_class: str) -> str:

@@ -2,6 +2,11 @@
 
 An article's date is its ``last_reviewed``, else the date of its file's last git commit,
 else the file's modification time. Computed at build time, so the site stays static.
+
+The list is the newest articles by that date; articles of the same date come most viewed
+first (when view counts are known), then by title. When every article has the same date
+(a knowledge base reviewed in one go), a list would be an arbitrary pick: the block says
+so in one sentence instead.
 """
 
 from __future__ import annotations
@@ -65,16 +70,39 @@ def updated_dates(site: Site) -> dict[str, dt.date]:
 
 
 def recently_updated(
-    articles: Sequence[Article], updated: Mapping[str, dt.date], page: Article, *, limit: int
+    articles: Sequence[Article],
+    updated: Mapping[str, dt.date],
+    page: Article,
+    *,
+    limit: int,
+    views: Mapping[str, int] | None = None,
 ) -> str:
-    """The "Recently updated" block of ``page``: the newest of ``articles``, with dates."""
+    """The "Recently updated" block of ``page``: the newest of ``articles``, with dates.
+
+    Args:
+        views: Views per article path, to order articles of the same date (most viewed
+            first); None or missing paths count as no views.
+    """
+    dated = [a for a in articles if a.rel_path in updated]
+    if not dated or limit <= 0:
+        return ""
+    dates = {updated[a.rel_path] for a in dated}
+    if len(dated) > 1 and len(dates) == 1:
+        noun = "article was" if len(dated) == 1 else f"{len(dated)} articles were"
+        text = f"All {noun} last updated on {listings.human_date(dates.pop())}."
+        return listings.text_block("Recently updated", text, "kb-block--recent")
+    views = views or {}
     recent = sorted(
-        (a for a in articles if a.rel_path in updated),
-        key=lambda a: (-updated[a.rel_path].toordinal(), a.title.casefold()),
+        dated,
+        key=lambda a: (
+            -updated[a.rel_path].toordinal(),
+            -views.get(a.rel_path, 0),
+            a.title.casefold(),
+        ),
     )[:limit]
     return listings.list_block(
         "Recently updated",
-        [listings.Entry.of(a, updated[a.rel_path].isoformat()) for a in recent],
+        [listings.Entry.of(a, note_html=listings.human_date(updated[a.rel_path])) for a in recent],
         page,
         "kb-block--recent",
     )

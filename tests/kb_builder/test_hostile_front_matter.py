@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,3 +75,62 @@ def test_markdown_syntax_soup(body):
     )
     check_articles([a])
     plain_text(body)
+
+
+# The elements the page frame (breadcrumb, facts, sidebar, next steps) is made of: any
+# other element in it would have come from front matter.
+FRAME_TAGS = {"nav", "ol", "ul", "li", "a", "p", "span", "time", "template", "div", "h1", "h2"}
+FRAME_TAGS |= {"button"}  # the 404 page's "Search the help center"
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    title=st.text(max_size=80),
+    applies_to=yaml_values,
+    last_reviewed=yaml_values | st.dates(),
+    landing_title=st.text(max_size=40),
+)
+def test_any_front_matter_prints_as_text_in_the_page_frame(
+    title, applies_to, last_reviewed, landing_title
+):
+    from html.parser import HTMLParser
+
+    import yaml
+
+    from kb_builder.core.site import Site
+    from kb_builder.core.wayfinding import not_found, page_frame
+
+    front = {"title": title, "applies_to": applies_to, "last_reviewed": last_reviewed}
+    article = Article(
+        "email/x.md",
+        "docs/email/x.md",
+        "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\nText.\n",
+        ("email",),
+    )
+    landing = Article(
+        "email/index.md",
+        "docs/email/index.md",
+        "---\n" + yaml.safe_dump({"title": landing_title}, allow_unicode=True) + "---\n",
+        ("email",),
+    )
+    site = Site(
+        docs_dir=Path("docs"),
+        articles=[landing, article],
+        sections=("email",),
+        extra={},
+        nav=frozenset(),
+        review_after_days=0,
+        include_drafts=False,
+    )
+    frame = page_frame(article, site, ticket_url="support/", sidebar_limit=30)
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    for part in (*vars(frame).values(), not_found(site, ticket_url="support/")):
+        Tags().feed(str(part))
+    for tag, attrs in found:
+        assert tag in FRAME_TAGS, tag
+        assert all(not name.startswith("on") for name, _ in attrs), attrs

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SiteFactory, article, free_port, minimal_sections, wait_for
+from tests.conftest import REPO, SiteFactory, article, free_port, minimal_sections, wait_for
 
 DUPLICATE = (
     "docs/email/wip.md:2: 'title': expected a title no other article uses, "
@@ -149,6 +149,21 @@ def test_drafts_have_a_banner_and_stay_out_of_the_preview_search(
     box = banner.bounding_box()
     assert box is not None and box["height"] > 30 and box["width"] > 300
     assert page.locator(".mkdocs-draft-marker").count() == 0
+    # The banner reads well in both schemes, at both widths (axe: no serious violation).
+    axe = REPO / "node_modules" / "axe-core" / "axe.min.js"
+    assert axe.is_file(), f"axe-core is missing at {axe}: run `npm ci` in the repository root"
+    for scheme, width in (("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.emulate_media(color_scheme=scheme)
+        page.reload()
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], (scheme, width, serious)
     page.goto(base + "email/bounces/")
     assert page.locator(".kb-draft-banner").count() == 0
     assert page.locator(".kb-problems").count() == 0
