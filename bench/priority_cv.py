@@ -45,6 +45,7 @@ if str(REPO) not in sys.path:
 from search.deflect.model import TicketModel, load_examples, masked_text  # noqa: E402
 from search.deflect.policy import Learned, Policy, _parse, default_policy  # noqa: E402
 from search.deflect.suggest import _ticket_text, decide  # noqa: E402
+from search.evaluation import PolicyScores  # noqa: E402
 
 WRITERS = ("EA", "EB", "EC", "FA", "FB")
 DEV = "DT"
@@ -78,29 +79,14 @@ def old_policy(commit: str, path: str) -> Policy:
     return _parse(yaml.safe_load(text), f"{commit}:{path}")
 
 
-@dataclasses.dataclass
-class Tally:
-    n: int = 0
-    exact: int = 0
-    acceptable: int = 0
-    flagged: int = 0
-    correct: int = 0
-    expected: int = 0
-
-    def add(self, row: Mapping[str, Any], level: str, excluded: bool) -> None:
-        self.n += 1
-        self.exact += level == row["priority"]
-        self.acceptable += level in (row.get("priority_acceptable") or [row["priority"]])
-        out = bool(row["out_of_scope"])
-        self.flagged += excluded
-        self.expected += out
-        self.correct += excluded and out
+class Tally(PolicyScores):
+    """Priority and scope figures of one fold, as one table cell."""
 
     def cell(self) -> str:
-        precision = self.correct / self.flagged if self.flagged else 1.0
-        recall = self.correct / self.expected if self.expected else 1.0
+        f = self.figures()
         return (
-            f"{self.exact / self.n:.3f}/{self.acceptable / self.n:.3f} {precision:.2f}/{recall:.2f}"
+            f"{f['priority exact']:.3f}/{f['priority acceptable']:.3f} "
+            f"{f['scope precision']:.2f}/{f['scope recall']:.2f}"
         )
 
 
@@ -160,9 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for row in (r for r in rows if writer(r) == target):
                 for name, (method, frozen) in methods.items():
                     level, excluded = method(texts[row["id"]], model, before if frozen else now)
-                    tallies[name].add(row, level, excluded)
+                    tallies[name].add_decision(row, level, excluded)
                     if target == held:
-                        totals[name].add(row, level, excluded)
+                        totals[name].add_decision(row, level, excluded)
             label = f"{held} out: {target}" + (" (tuned)" if target == DEV else "")
             print(f"{label:<24}" + "".join(f"{t.cell():>25}" for t in tallies.values()))
         print(f"{'':<24}(model fitted on {len(train)} tickets in {fitted:.2f} s)")

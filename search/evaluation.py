@@ -142,6 +142,16 @@ class PolicyScores:
     def _share(good: int, total: int) -> float:
         return good / total if total else 1.0
 
+    def add_decision(self, row: Mapping[str, Any], priority: str, excluded: bool) -> None:
+        """Count one labelled ticket's priority and scope decision."""
+        self.tickets += 1
+        self.priority_exact += priority == row["priority"]
+        self.priority_acceptable += priority in row.get("priority_acceptable", [row["priority"]])
+        expected = bool(row.get("out_of_scope"))
+        self.scope_flagged += excluded
+        self.scope_expected += expected
+        self.scope_correct += excluded and expected
+
     def figures(self) -> dict[str, float]:
         """Every figure as a share (1.0 where there is nothing to count)."""
         return {
@@ -165,22 +175,13 @@ def evaluate_policy(
     scores = PolicyScores()
     for row in rows:
         s = suggest(str(row.get("subject", "")), str(row.get("body", "")))
-        scores.tickets += 1
-        scores.priority_exact += s.priority == row["priority"]
-        scores.priority_acceptable += s.priority in row.get(
-            "priority_acceptable", [row["priority"]]
-        )
-        flagged = s.out_of_scope is not None
-        expected = bool(row.get("out_of_scope"))
-        scores.scope_flagged += flagged
-        scores.scope_expected += expected
-        scores.scope_correct += flagged and expected
+        scores.add_decision(row, s.priority, s.out_of_scope is not None)
         if row.get("secret_types"):
             scores.with_secret += 1
             scores.secret_found += bool(s.secrets)
         else:
             scores.without_secret += 1
             scores.false_alarms += bool(s.secrets)
-        if not expected and not s.articles:
+        if not row.get("out_of_scope") and not s.articles:
             scores.empty_in_scope += 1
     return scores
