@@ -14,6 +14,8 @@ The detectors work on classes of disclosure, not on examples:
 - a value that looks like a password (letters, digits and case or symbols mixed) in the
   sentences after a credential word ("login details below", "my password, it is …"), or
   on the lines after "login details:";
+- a password set in pasted configuration (wp-config's ``define('DB_PASSWORD', …)``, an
+  ``.env`` line) and a passphrase in quotes;
 - Support PINs next to the word PIN, also written with spaces or dots (``48 31 27``);
 - tokens by their shape: cPanel API tokens, bearer and basic headers, JWTs, AWS access
   keys and secret keys, vendor tokens (GitHub, GitLab, Slack, Stripe);
@@ -111,7 +113,7 @@ _NOT_A_PIN = re.compile(
 _PASSWORD_WORD = (
     r"(?:passwords?|passwd|passwort|kennwort|passcode|passphrase|pass|pwd|pword|pw|p/w"
     r"|contrase[nñ]a|clave|mot\s+de\s+passe|mdp|senha|wachtwoord|parola|has[lł]o|heslo"
-    r"|l[oö]senord|salasana|[sş]ifre|пароль|парол[ьяи])"
+    r"|l[oö]senord|salasana|[sş]ifre(?:m|si|niz|n)?|kata\s+sandi|sandi|пароль|парол[ьяи])"
 )
 # What may stand between the word and its value: "for cpanel", "of the mailbox", "für".
 _PASSWORD_OBJECT = (
@@ -125,6 +127,18 @@ _PASSWORD_DELIMITED = re.compile(
 )
 _PASSWORD_BARE = re.compile(
     rf"(?<![\w-]){_PASSWORD_WORD}[ \t]+['\"“‘«]?(?P<secret>[^\s'\"”’»]+)", re.IGNORECASE
+)
+# A configuration line that sets a password: wp-config's define('DB_PASSWORD', '...'),
+# an .env line (SMTP_PASS=...), a PHP or JSON key ('password' => '...').
+_CONFIG_PASSWORD = re.compile(
+    r"""(?:\b\w*(?:password|passwd|pass|pwd|secret)\w*['"]?\s*(?:,|=>|=|:)\s*['"](?P<quoted>[^'"\s]{3,128})['"]"""
+    r"""|^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET)[A-Z0-9_]*[ \t]*=[ \t]*['"]?(?P<env>[^\s'"]{3,128}))""",  # noqa: E501
+    re.IGNORECASE | re.MULTILINE,
+)
+# A passphrase in quotes: "my password is 'correct horse battery staple'".
+_QUOTED_PASSPHRASE = re.compile(
+    rf"(?<![\w-]){_PASSWORD_WORD}{_PASSWORD_OBJECT}\s*(?:{_IS})\s*:?\s*(?:'(?P<single>[^'\n]{{4,64}})'|\"(?P<double>[^\"\n]{{4,64}})\"|“(?P<curly>[^”\n]{{4,64}})”)",
+    re.IGNORECASE,
 )
 _URL_CREDENTIALS = re.compile(
     r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:(?P<secret>[^\s@/]+)@", re.IGNORECASE
@@ -306,6 +320,18 @@ def find_secrets(text: str) -> list[SecretFinding]:
 
     for m in _URL_CREDENTIALS.finditer(norm):
         add("password", m.start("secret"), m.end("secret"))
+    for m in _CONFIG_PASSWORD.finditer(norm):
+        group = "quoted" if m.group("quoted") is not None else "env"
+        if _is_value(m.group(group)) and not mention(m.start()):
+            add("password", m.start(group), m.end(group))
+    for m in _QUOTED_PASSPHRASE.finditer(norm):
+        group = next(g for g in ("single", "double", "curly") if m.group(g) is not None)
+        value = m.group(group)
+        # Several words: a passphrase. One word goes through the checks below.
+        if " " in value.strip() and not mention(m.start()):
+            words_in = value.split()
+            if not all(w.lower().strip(".,!?") in _NOT_SECRETS for w in words_in):
+                add("password", m.start(group), m.end(group))
     for pattern, delimited in ((_PASSWORD_DELIMITED, True), (_PASSWORD_BARE, False)):
         for m in pattern.finditer(norm):
             value = m.group("secret")

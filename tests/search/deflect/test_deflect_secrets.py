@@ -65,6 +65,12 @@ DISCLOSURES = [
     ("mijn wachtwoord is Zonnebloem88", "password", "Zonnebloem88"),
     ("мой пароль: Podsolnuh2024", "password", "Podsolnuh2024"),
     ("ｐａｓｓｗｏｒｄ： Ｂｌｕｅ９９ｆｉｓｈ", "password", "Ｂｌｕｅ９９ｆｉｓｈ"),
+    ("kata sandi saya: Melati2024", "password", "Melati2024"),
+    ("cpanel şifresi Lale2024x", "password", "Lale2024x"),
+    # Configuration pasted from the site: wp-config, .env; a passphrase in quotes.
+    ("define( 'DB_PASSWORD', 'Xk9#mPq2vL' );", "password", "Xk9#mPq2vL"),
+    ("DB_HOST=localhost\nSMTP_PASSWORD=S3cretFake99\n", "password", "S3cretFake99"),
+    ("my password is 'correct horse battery staple'", "password", "correct horse battery staple"),
     # PINs written in groups; tokens by their shape; card numbers.
     ("my support PIN is 48 31 27", "support_pin", "48 31 27"),
     ("PIN: 48.31.27", "support_pin", "48.31.27"),
@@ -123,6 +129,15 @@ HARMLESS = [
     "Thunderbird keeps asking for the password for imap.example.com",
     "Error: Password authentication failed for user postgres",
     "I tried to log in with my password but cPHulk blocked me after 5 attempts",
+    # Configuration and quotes without a value.
+    "define('DB_PASSWORD', getenv('DB_PASS'));",
+    "define('DB_PASSWORD', '');",
+    "SMTP_PASS=${SMTP_PASS}",
+    "PASS_MIN_LEN=8",
+    "'password' => '********'",
+    "Error: 'password' => 'required'",
+    "password: 'not set'",
+    'the password is "wrong"',
     # Numbers that are not secrets.
     "Order #4111111111111111 was charged twice",
     "tracking 4111 1111 1111 1111 from the courier",
