@@ -48,11 +48,15 @@ SETS: dict[str, tuple[Path | None, float, float]] = {
     "tickets": (DEV / "tickets.jsonl" if DEV else None, 0.96, 0.94),
     "held-out": (HERE / "data" / "heldout_queries.jsonl", 0.92, 0.91),
     "tune queries": (BLIND / "tune-queries.jsonl", 0.92, 0.88),
-    "tune tickets": (BLIND / "tune-tickets.jsonl", 0.94, 0.87),
+    "tune tickets": (BLIND / "tune-tickets.jsonl", 0.95, 0.91),
     "tune (EC) queries": (BLIND / "tune-ec-queries.jsonl", 0.95, 0.91),
-    "tune (EC) tickets": (BLIND / "tune-ec-tickets.jsonl", 0.93, 0.87),
+    "tune (EC) tickets": (BLIND / "tune-ec-tickets.jsonl", 0.94, 0.88),
+    "tune (F) queries": (BLIND / "tune-f-queries.jsonl", 0.96, 0.93),
+    "tune (F) tickets": (BLIND / "tune-f-tickets.jsonl", 0.95, 0.89),
     "holdout queries": (BLIND / "holdout-queries.jsonl", 0.90, 0.88),
-    "holdout tickets": (BLIND / "holdout-tickets.jsonl", 0.88, 0.83),
+    "holdout tickets": (BLIND / "holdout-tickets.jsonl", 0.91, 0.85),
+    "holdout (F) queries": (BLIND / "holdout-f-queries.jsonl", 0.97, 0.93),
+    "holdout (F) tickets": (BLIND / "holdout-f-tickets.jsonl", 0.91, 0.84),
 }
 TICKET_SETS = [name for name in SETS if "tickets" in name]
 

@@ -1,8 +1,9 @@
 """The support policy on the blind evaluation set (bench/data): a CI guard with floors.
 
 The set was written by people who never saw the articles, the rules or the dev set. Its
-"tune" half (and a third writer's "tune-ec" tickets) is what the rules were tuned on; its
-"holdout" half is only ever scored here and by bench/relevance.py, never read. Each
+"tune" half (and a third writer's "tune-ec" tickets, and the second set's "tune-f" half) is
+what the rules were tuned on and the learned model is fitted on; the "holdout" halves are
+only ever scored here and by bench/relevance.py, never read. Each
 floor sits a little under what was measured (bench/RESULTS.md), so a change that helps
 the sets we tune on and hurts the untouched half fails. Raise a floor when a change
 raises the figure.
@@ -21,26 +22,42 @@ from search.evaluation import evaluate_policy, load_labelled
 BLIND = Path(__file__).resolve().parents[3] / "bench" / "data"
 
 FLOORS: dict[str, dict[str, float]] = {
+    # The tuning halves are what the learned model is fitted on: near 1 by construction.
     "tune": {
-        "priority exact": 0.86,
-        "priority acceptable": 0.93,
+        "priority exact": 0.95,
+        "priority acceptable": 0.97,
         "scope precision": 0.95,
         "scope recall": 0.95,
         "secret recall": 1.00,
     },
     "tune-ec": {
-        "priority exact": 0.79,
-        "priority acceptable": 0.91,
+        "priority exact": 0.95,
+        "priority acceptable": 0.97,
+        "scope precision": 0.95,
+        "scope recall": 0.95,
+        "secret recall": 1.00,
+    },
+    "tune-f": {
+        "priority exact": 0.95,
+        "priority acceptable": 0.97,
         "scope precision": 0.95,
         "scope recall": 0.95,
         "secret recall": 1.00,
     },
     "holdout": {
-        "priority exact": 0.77,
-        "priority acceptable": 0.84,
+        "priority exact": 0.82,
+        "priority acceptable": 0.87,
         "scope precision": 0.90,
-        "scope recall": 0.85,
+        "scope recall": 0.90,
         "secret recall": 1.00,
+    },
+    # The second set's untouched half: 2 of its 13 secrets are still missed (0.846).
+    "holdout-f": {
+        "priority exact": 0.82,
+        "priority acceptable": 0.89,
+        "scope precision": 0.84,
+        "scope recall": 0.95,
+        "secret recall": 0.84,
     },
 }
 #: Secret warnings on tickets without a secret, and in-scope tickets left with no
