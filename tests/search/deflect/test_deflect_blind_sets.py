@@ -51,13 +51,13 @@ FLOORS: dict[str, dict[str, float]] = {
         "scope recall": 0.90,
         "secret recall": 1.00,
     },
-    # The second set's untouched half: 2 of its 13 secrets are still missed (0.846).
+    # The second set's untouched half: 1 of its 13 secrets is still missed (0.923).
     "holdout-f": {
         "priority exact": 0.82,
         "priority acceptable": 0.89,
         "scope precision": 0.84,
         "scope recall": 0.95,
-        "secret recall": 0.84,
+        "secret recall": 0.92,
     },
 }
 #: Secret warnings on tickets without a secret, and in-scope tickets left with no
