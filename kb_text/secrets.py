@@ -379,15 +379,15 @@ def find_secrets(text: str) -> list[SecretFinding]:
     for m in _URL_CREDENTIALS.finditer(norm):
         add("password", m.start("secret"), m.end("secret"))
     for m in _COMMAND_CREDENTIALS.finditer(norm):
-        group = next(g for g in ("user_pass", "long", "quoted", "attached") if m.group(g))
+        group = m.lastindex or 0  # the alternative that matched holds the value
         if _is_value(m.group(group)):
             add("password", m.start(group), m.end(group))
     for m in _CONFIG_PASSWORD.finditer(norm):
-        group = "quoted" if m.group("quoted") is not None else "env"
+        group = m.lastindex or 0
         if _is_value(m.group(group)) and not mention(m.start()):
             add("password", m.start(group), m.end(group))
     for m in _QUOTED_PASSPHRASE.finditer(norm):
-        group = next(g for g in ("single", "double", "curly") if m.group(g) is not None)
+        group = m.lastindex or 0
         value = m.group(group)
         # Several words: a passphrase. One word goes through the checks below.
         if " " in value.strip() and not mention(m.start()):

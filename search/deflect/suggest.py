@@ -196,17 +196,22 @@ def decide(text: str, policy: Policy, model: TicketModel | None = None) -> Decis
             exclusion = next((e for e in policy.exclusions if e.reason == leaning.label), None)
 
     if model is None or not learned.priority:
-        level, reason, rule = _decide_priority(text, policy)
-        if exclusion is not None and not _wide_in_scope_part(level):
-            level, reason, rule = policy.default_level, policy.default_reason, None
-        return Decision(level, reason, rule, exclusion, "rules")
+        decision = Decision(*_decide_priority(text, policy), exclusion, "rules")
+    else:
+        decision = _model_decision(text, policy, model, exclusion)
+    if exclusion is not None and not _wide_in_scope_part(decision.priority):
+        return Decision(policy.default_level, policy.default_reason, None, exclusion, "rules")
+    return decision
 
+
+def _model_decision(
+    text: str, policy: Policy, model: TicketModel, exclusion: Exclusion | None
+) -> Decision:
+    """The model's level; the reason names a rule's breadth cue of that level if one
+    matches ("Several accounts are affected. Matched "three of my clients' sites""), else
+    the level's meaning and the words the model leaned on."""
     leaning = model.priority(text)
     level = leaning.label
-    if exclusion is not None and not _wide_in_scope_part(level):
-        return Decision(policy.default_level, policy.default_reason, None, exclusion, "rules")
-    # The rules name the breadth cue when one of the model's level matches: "Several
-    # accounts are affected. Matched "three of my clients' sites"".
     for rule in policy.priority_rules:
         if rule.level == level:
             phrase = rule.matcher.search(text)
