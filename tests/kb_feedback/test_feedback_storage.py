@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -256,6 +259,35 @@ def test_sqlite_uses_wal_and_a_busy_timeout(sqlite_url: str) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
     store.close()
+
+
+def test_opening_waits_out_a_writer_that_holds_a_new_database(tmp_path: Path) -> None:
+    """Another process holds the write lock of a database still in rollback mode (it is
+    creating the schema). Switching to WAL needs the lock, and SQLite answers "database is
+    locked" at once rather than waiting: the store must wait and retry, not fail."""
+    path = tmp_path / "kb.sqlite3"
+    other = sqlite3.connect(path, timeout=10, isolation_level=None)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    outcome: dict[str, object] = {}
+
+    def open_store() -> None:
+        try:
+            store = FeedbackStore.open(f"sqlite:///{path}")
+            with store.engine.connect() as conn:
+                outcome["mode"] = conn.execute(text("PRAGMA journal_mode")).scalar()
+            store.close()
+        except Exception as e:  # reported below, with the other process's outcome
+            outcome["error"] = e
+
+    opener = threading.Thread(target=open_store)
+    opener.start()
+    time.sleep(0.5)
+    other.execute("COMMIT")
+    other.close()
+    opener.join(timeout=30)
+    assert outcome == {"mode": "wal"}
 
 
 def test_unusable_urls_are_reported(tmp_path: Path) -> None:
