@@ -319,13 +319,20 @@ def _luhn(digits: str) -> bool:
 
 
 def _normalised(text: str) -> tuple[str, list[int] | None]:
-    """``text`` after NFKC, and for each of its characters the index in ``text`` (None
-    when nothing changed)."""
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+    """``text`` after NFKC and without format characters (zero-width spaces and joiners,
+    soft hyphens: category Cf), and for each of its characters the index in ``text``
+    (None when nothing changed). A word broken by an invisible character is still the
+    word: ``pass\u200bword`` is ``password``."""
+    if text.isascii() or (
+        unicodedata.is_normalized("NFKC", text)
+        and not any(unicodedata.category(ch) == "Cf" for ch in text)
+    ):
         return text, None
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
+        if unicodedata.category(ch) == "Cf":
+            continue
         folded = unicodedata.normalize("NFKC", ch)
         out.append(folded)
         origin.extend([i] * len(folded))

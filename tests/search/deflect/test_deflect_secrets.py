@@ -68,6 +68,11 @@ DISCLOSURES = [
     ("ｐａｓｓｗｏｒｄ： Ｂｌｕｅ９９ｆｉｓｈ", "password", "Ｂｌｕｅ９９ｆｉｓｈ"),
     ("kata sandi saya: Melati2024", "password", "Melati2024"),
     ("cpanel şifresi Lale2024x", "password", "Lale2024x"),
+    # Words and numbers broken by invisible characters (zero-width space and joiner,
+    # soft hyphen) copied from a chat or a PDF.
+    ("contra\u200bseña: Xq7#mPz9", "password", "Xq7#mPz9"),
+    ("my p\u00adass\u200dword is Hunter22x!", "password", "Hunter22x!"),
+    ("Support PIN 48\u200b21\u200b93", "support_pin", "48\u200b21\u200b93"),
     # Configuration pasted from the site: wp-config, .env; a passphrase in quotes.
     ("define( 'DB_PASSWORD', 'Xk9#mPq2vL' );", "password", "Xk9#mPq2vL"),
     ("DB_HOST=localhost\nSMTP_PASSWORD=S3cretFake99\n", "password", "S3cretFake99"),
