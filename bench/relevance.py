@@ -78,6 +78,10 @@ SETS: dict[str, Path] = {
     "tune (F) tickets": BLIND / "tune-f-tickets.jsonl",
     "holdout (F) queries": BLIND / "holdout-f-queries.jsonl",
     "holdout (F) tickets": BLIND / "holdout-f-tickets.jsonl",
+    "tune (H) queries": BLIND / "tune-h-queries.jsonl",
+    "tune (H) tickets": BLIND / "tune-h-tickets.jsonl",
+    "holdout (H) queries": BLIND / "holdout-h-queries.jsonl",
+    "holdout (H) tickets": BLIND / "holdout-h-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
 }
 
