@@ -97,6 +97,10 @@ _CARD_CONTEXT = re.compile(
     r"|expires|kreditkarte|karte|kartennummer|tarjeta|carte|cart[aã]o|kaart|carta)\b",
     re.IGNORECASE,
 )
+_CARD_DETAILS = re.compile(
+    r"\b(?:exp(?:iry|ires|iration)?|valid\s+(?:thru|until)|cvv2?|cvc2?|csc|security\s+code)\b",
+    re.IGNORECASE,
+)
 
 # -- Support PINs ------------------------------------------------------------------------
 
@@ -108,7 +112,7 @@ _PIN_DIRECT = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(
-    r"(?<![#\d\w.,/:-])(?P<secret>\d{5,8}|\d{2,3}(?:[ .]\d{2,3}){1,3})(?![\d\w.,/:-]|\s*(?:rows|gb|mb|kb|%|ms|s\b|min|days?|hours?|times))",  # noqa: E501
+    r"(?<![#\d\w.,/:-])(?P<secret>\d{5,8}|\d{2,3}(?:[ .]\d{2,3}){1,3}|\d(?:[ .]\d){3,7})(?![\d\w.,/:-]|\s*(?:rows|gb|mb|kb|%|ms|s\b|min|days?|hours?|times))",  # noqa: E501
     re.IGNORECASE,
 )
 # A PIN read out in words: "four four seven one nine" (a dictated ticket).
@@ -143,7 +147,8 @@ _PASSWORD_OBJECT = (
     r"(?:\s+(?:for|of|to|on|at|de|du|für|fur|pour|para|do|da|van|voor|för|til|для|от|cho)"
     r"(?:\s+[^\s:=]{1,30}){1,4}?)?"
 )
-_IS = r"(?:\b(?:is|was|is\s+now|ist|es|est|é|je|är|là|это|هي)(?!\w)|:|=|->|→|-)"
+# A dash inside a name ("marija-keramika.example") is not the "-" of "password - x".
+_IS = r"(?:\b(?:is|was|is\s+now|ist|es|est|é|je|är|là|это|هي)(?!\w)|:|=|->|→|(?<![\w.@])-)"
 _PASSWORD_DELIMITED = re.compile(
     rf"{_PW}{_PASSWORD_OBJECT}\s*(?:{_IS})\s*:?\s*['\"“‘«]?(?P<secret>[^\s'\"”’»]+)",
     re.IGNORECASE,
@@ -174,7 +179,7 @@ _URL_CREDENTIALS = re.compile(
     r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:(?P<secret>[^\s@/]+)@", re.IGNORECASE
 )
 _LOGIN_PAIR = re.compile(
-    r"\b(?:login|log-in|credentials|username\s+and\s+password|user\s*/\s*pass(?:word)?)\b[^.\n]{0,40}?(?:\bis\b|:)\s*[^\s/]+\s*(?:/|:|,|\s+and\s+)\s*(?P<secret>[^\s]+)",
+    r"\b(?:login|log-in|credentials|admin(?:istrator)?|username\s+and\s+password|user\s*/\s*pass(?:word)?)\b[^.\n]{0,40}?(?:\bis\b|:)\s*[^\s/]+\s*(?:/|:|,|\s+and\s+)\s*(?P<secret>[^\s]+)",
     re.IGNORECASE,
 )
 # Words that announce credentials: the sentences after them may hold the value.
@@ -221,6 +226,10 @@ _MASKED = re.compile(
 )
 _KEY_VALUE = re.compile(r"^[A-Za-z_][\w.-]*[=:]")
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\.?$")
+# An address without a dot in its domain ("mary.hopkins@somewhere"), all lower case.
+_ADDRESS = re.compile(r"^[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?$")
+# A date as logs print it: 14-May-2024, 2024-05-14, 14/05/2024.
+_DATEISH = re.compile(r"^\[?\d{1,4}[-/.](?:\d{1,2}|[A-Za-z]{3,9})[-/.]\d{2,4}\]?$")
 _VERSIONISH = re.compile(r"^\d+(?:\.\d+)+$|^v?\d+(?:\.\d+){1,3}[a-z]?$", re.IGNORECASE)
 
 
@@ -238,6 +247,8 @@ def _is_value(token: str) -> bool:
         return False
     if (
         _EMAIL.match(token)
+        or _ADDRESS.match(token)
+        or _DATEISH.match(token)
         or "://" in token
         or token.startswith(("/", "~", "$", "%", "(", "[", "--"))
     ):
@@ -453,6 +464,16 @@ def find_secrets(text: str) -> list[SecretFinding]:
         grouped = _CARD_GROUPED.match(card) and len(set(digits)) > 2
         if grouped or _CARD_CONTEXT.search(nearby):
             add("card_number", m.start(), m.start() + len(card))
+    for m in _CARD_RUN.finditer(norm):
+        # Printed in a card's groups with its expiry or security code next to it: a card
+        # even when a digit is mistyped and the checksum fails.
+        run = m.group(0)
+        if (
+            _CARD_GROUPED.match(run)
+            and len(set(run)) > 3
+            and _CARD_DETAILS.search(norm, m.end(), m.end() + 40)
+        ):
+            add("card_number", m.start(), m.end())
 
     found.sort(key=lambda f: f.start)
     return found

@@ -136,6 +136,12 @@ DISCLOSURES = [
         "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW",
     ),
     ("x" * 12_000 + " password: Hidden2025!", "password", "Hidden2025!"),
+    # A PIN read out digit by digit, a sentence after the word.
+    ("The agent said my PIN was wrong. I gave 7 3 0 5 2 8 as shown.", "support_pin", "7 3 0 5 2 8"),
+    # Card digits mistyped (the checksum fails), with the expiry beside them.
+    ("Bill this: 5312 7741 0093 2268 expires 11/28", "card_number", "5312 7741 0093 2268"),
+    # An administrator's name and password as a pair.
+    ("to check it, the administrator is opsadmin / Tidal%Gate42", "password", "Tidal%Gate42"),
 ]
 
 HARMLESS = [
@@ -184,6 +190,12 @@ HARMLESS = [
     "DKIM record: v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx",
     "invoice 100234 and reference 5521-889",
     "my order number is 48213 and my PIN? where is it",
+    # An address after "password for", with a dash in its domain.
+    "Can you reset the password for anna@anna-pottery.example? I can prove it is me.",
+    "Thunderbird: Enter password for joe@west-side-bikes.example on mail.west-side-bikes.example",
+    # An address without a dot in its domain near a credential word; dates in a log.
+    "The queue holds mail to tom.ryder.1187@localpart and the logins page shows odd IPs",
+    "I tried again: [03-Jun-2025 10:14:07 UTC] PHP Fatal error: Allowed memory size exhausted",
 ]
 
 
