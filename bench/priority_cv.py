@@ -47,7 +47,7 @@ from search.deflect.policy import Learned, Policy, _parse, default_policy  # noq
 from search.deflect.suggest import _ticket_text, decide  # noqa: E402
 from search.evaluation import PolicyScores  # noqa: E402
 
-WRITERS = ("EA", "EB", "EC", "FA", "FB")
+WRITERS = ("EA", "EB", "EC", "FA", "FB", "HB", "HC", "HF", "HG")
 DEV = "DT"
 #: The rules before each writer's tickets were read: (commit, path of policy.yml then).
 #: 2f52215 is the last policy before the blind set's priority tuning (its scope rules
@@ -60,6 +60,11 @@ RULES_BEFORE: dict[str, tuple[str, str]] = {
     # The second blind set (tune-f) arrived after every rule above was written.
     "FA": ("c853170", "search/deflect/policy.yml"),
     "FB": ("c853170", "search/deflect/policy.yml"),
+    # The third blind set (tune-h) was split after every rule above was written.
+    "HB": ("eba8bfd", "search/deflect/policy.yml"),
+    "HC": ("eba8bfd", "search/deflect/policy.yml"),
+    "HF": ("eba8bfd", "search/deflect/policy.yml"),
+    "HG": ("eba8bfd", "search/deflect/policy.yml"),
 }
 
 

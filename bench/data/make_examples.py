@@ -4,7 +4,8 @@
 
 ``search/deflect/examples/tickets.jsonl`` gets every ticket of the shared dev set
 (``../shared/dev/tickets.jsonl`` or ``$KB_DEV_TICKETS``) and of this folder's tuning sets
-(``tune-tickets.jsonl``, ``tune-ec-tickets.jsonl``, ``tune-f-tickets.jsonl``), ordered by
+(``tune-tickets.jsonl``, ``tune-ec-tickets.jsonl``, ``tune-f-tickets.jsonl``,
+``tune-h-tickets.jsonl``), ordered by
 id, with the fields the model and the cross-validation use. Never the ``holdout-*``
 half. A test checks that the file is exactly this union, so it cannot drift; a new
 labelled ticket goes into one of the sources and this script is run again, in the same
@@ -28,6 +29,7 @@ SOURCES = (
     HERE / "tune-tickets.jsonl",
     HERE / "tune-ec-tickets.jsonl",
     HERE / "tune-f-tickets.jsonl",
+    HERE / "tune-h-tickets.jsonl",
 )
 OUT = REPO / "search" / "deflect" / "examples" / "tickets.jsonl"
 FIELDS = (

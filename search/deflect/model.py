@@ -112,6 +112,14 @@ def scope_label(row: Mapping[str, Any]) -> str:
     return str(row["oos_reason"]) if row.get("out_of_scope") else IN_SCOPE
 
 
+def _per_class(clf: LinearSVC) -> tuple[np.ndarray, np.ndarray]:
+    """A linear SVM's weights and intercepts with one row per class: with two classes
+    scikit-learn keeps one row, positive for the second class."""
+    if clf.coef_.shape[0] == 1 and len(clf.classes_) == 2:
+        return np.vstack([-clf.coef_, clf.coef_]), np.array([-clf.intercept_[0], clf.intercept_[0]])
+    return clf.coef_, clf.intercept_
+
+
 @dataclass(frozen=True)
 class Leaning:
     """What the model decided and the words that weighed most for it."""
@@ -209,12 +217,13 @@ class TicketModel:
     def priority(self, text: str, *, words: int = 3) -> Leaning:
         """The priority level for masked ticket text, with the words that weighed most."""
         clf = self._priority
-        scores, columns, values = self._decide(text, clf.coef_, clf.intercept_)
+        coef, intercept = _per_class(clf)
+        scores, columns, values = self._decide(text, coef, intercept)
         order = np.argsort(-scores, kind="stable")
         best = int(order[0])
         return Leaning(
             label=str(clf.classes_[best]),
-            words=self._top_words(columns, values, clf.coef_[best], words),
+            words=self._top_words(columns, values, coef[best], words),
             margin=float(scores[best] - scores[order[1]]),
         )
 
@@ -222,13 +231,14 @@ class TicketModel:
         """The likeliest exclusion reason for masked ticket text, with its margin over
         "in scope" (negative: the model finds in scope likelier)."""
         clf = self._scope
-        scores, columns, values = self._decide(text, clf.coef_, clf.intercept_)
+        coef, intercept = _per_class(clf)
+        scores, columns, values = self._decide(text, coef, intercept)
         classes = list(clf.classes_)
         inside = classes.index(IN_SCOPE)
         best = max((i for i in range(len(classes)) if i != inside), key=lambda i: scores[i])
         return Leaning(
             label=str(classes[best]),
-            words=self._top_words(columns, values, clf.coef_[best], words),
+            words=self._top_words(columns, values, coef[best], words),
             margin=float(scores[best] - scores[inside]),
         )
 

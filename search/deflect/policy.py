@@ -175,6 +175,11 @@ class Learned:
     """How sure the model must be that a ticket is out of scope: its score for the
     likeliest exclusion minus its score for "in scope". 0 = its plain best guess;
     below 0 it flags more tickets, above 0 fewer."""
+    rule_veto_margin: float | None = None
+    """An exclusion rule's match stands unless the model's margin for the ticket (as in
+    :attr:`scope_margin`) is below this, e.g. -1.0: the model is sure the request is one
+    we handle although an exclusion's words occur in it. None: a rule's match always
+    stands."""
 
 
 @dataclass(frozen=True)
@@ -520,11 +525,18 @@ def _parse(raw: object, source: str) -> Policy:
     learned = Learned()
     if "learned" in top:
         raw_learned = r.mapping(top["learned"], "learned")
-        r.unknown_keys(raw_learned, {"priority", "scope", "scope_margin"}, "learned")
+        r.unknown_keys(
+            raw_learned, {"priority", "scope", "scope_margin", "rule_veto_margin"}, "learned"
+        )
         learned = Learned(
             priority=r.flag(raw_learned, "priority", "learned"),
             scope=r.flag(raw_learned, "scope", "learned"),
             scope_margin=r.signed(raw_learned, "scope_margin", "learned"),
+            rule_veto_margin=(
+                r.signed(raw_learned, "rule_veto_margin", "learned")
+                if "rule_veto_margin" in raw_learned
+                else None
+            ),
         )
 
     if r.problems:

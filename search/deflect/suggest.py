@@ -190,6 +190,14 @@ def decide(text: str, policy: Policy, model: TicketModel | None = None) -> Decis
     """
     learned = policy.learned
     exclusion = _match_exclusion(text, policy)
+    if (
+        exclusion is not None
+        and model is not None
+        and learned.scope
+        and learned.rule_veto_margin is not None
+        and model.scope(text).margin < learned.rule_veto_margin
+    ):
+        exclusion = None  # the model is sure the request is one we handle
     if exclusion is None and model is not None and learned.scope:
         leaning = model.scope(text)
         if leaning.margin >= learned.scope_margin:

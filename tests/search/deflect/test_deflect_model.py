@@ -22,8 +22,15 @@ from search.deflect.model import (
     load_examples,
     masked_text,
 )
-from search.deflect.policy import LEVELS, Learned, PolicyError, default_policy, load_policy
-from search.deflect.suggest import decide
+from search.deflect.policy import (
+    LEVELS,
+    Learned,
+    Policy,
+    PolicyError,
+    default_policy,
+    load_policy,
+)
+from search.deflect.suggest import decide, find_exclusion
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -148,7 +155,9 @@ def test_learned_off_is_the_rules_alone(repo_kb: object) -> None:
 
 def test_learned_and_levels_sections_are_checked(tmp_path: Path) -> None:
     policy = load_policy()
-    assert policy.learned == Learned(priority=True, scope=True, scope_margin=-0.3)
+    assert policy.learned == Learned(
+        priority=True, scope=True, scope_margin=-0.3, rule_veto_margin=-1.0
+    )
     assert set(policy.levels) == set(LEVELS)
     path = write_policy(
         tmp_path,
@@ -163,7 +172,8 @@ def test_learned_and_levels_sections_are_checked(tmp_path: Path) -> None:
         load_policy(path)
     assert caught.value.problems == [
         "'priority.levels.high': expected a non-empty string, got ''",
-        "'learned.model': unknown key (expected one of priority, scope, scope_margin)",
+        "'learned.model': unknown key (expected one of priority, rule_veto_margin, scope,"
+        " scope_margin)",
         "'learned.priority': expected true or false, got 'yes'",
         "'learned.scope_margin': expected a number, got 'high'",
     ]
@@ -194,10 +204,44 @@ def test_an_excluded_request_is_low_unless_its_in_scope_part_is_wider() -> None:
     rows += [row(20 + n, f"none of my sites load, whole server down {n}", "critical") for n in range(6)]  # fmt: skip  # noqa: E501
     rows += [row(30 + n, f"design a logo for my shop {n}", "low", "website-design") for n in range(6)]  # fmt: skip  # noqa: E501
     model = TicketModel.from_examples(rows)
-    policy = default_policy()
+    shipped = default_policy()
+    policy = dataclasses.replace(
+        shipped, learned=dataclasses.replace(shipped.learned, rule_veto_margin=None)
+    )
     plugin = f"{broken}. Can you fix the Elementor settings for us?"
     assert model.priority(plugin).label == "medium"
     assert decide(plugin, policy, model).priority == "low"
     outage = "none of my sites load, whole server down. Could you design a new logo for us?"
     decision = decide(outage, policy, model)
     assert decision.exclusion is not None and decision.priority == "critical"
+
+
+def test_the_model_can_overrule_an_exclusion_rule_only_when_it_is_sure() -> None:
+    # A model fitted on tickets where a page builder's name sits in hosting problems: the
+    # third-party rule matches its name, the model is sure the request is ours.
+    def row(n: int, body: str, priority: str, oos: str | None = None) -> dict[str, object]:
+        return {
+            "subject": f"t{n}",
+            "body": body,
+            "priority": priority,
+            "out_of_scope": oos is not None,
+            "oos_reason": oos,
+        }
+
+    hosting = "after you moved the server every Elementor page gives a 500 error, php log"
+    rows = [row(n, f"{hosting} {n}", "medium") for n in range(8)]
+    rows += [row(10 + n, f"design a new logo and colours for my shop {n}", "low", "website-design") for n in range(8)]  # fmt: skip  # noqa: E501
+    model = TicketModel.from_examples(rows)
+    text = masked_text("", f"{hosting}. Please fix the Elementor settings for us?")
+    shipped = default_policy()
+    assert find_exclusion(text, shipped) is not None  # the rule's words are there
+    margin = model.scope(text).margin
+
+    def with_veto(veto: float | None) -> Policy:
+        return dataclasses.replace(
+            shipped, learned=dataclasses.replace(shipped.learned, rule_veto_margin=veto)
+        )
+
+    assert decide(text, with_veto(None), model).exclusion is not None
+    assert decide(text, with_veto(margin + 0.01), model).exclusion is None
+    assert decide(text, with_veto(margin - 0.01), model).exclusion is not None
