@@ -55,6 +55,10 @@ RESULT_CACHE_SIZE = 512
 #: For long text (tickets), how much the best-matching article question adds, as a share
 #: of the best article score (see :meth:`KnowledgeBase._add_questions`).
 QUESTION_SHARE = 0.25
+#: A ticket left with fewer distinctive terms than this keeps its common ones too: "new
+#: email for client ... where do I make that? Thanks in advance" must not be searched
+#: as "basic advance" (tuning halves: hit@1 up on three sets, down one ticket on one).
+MIN_LONG_TERMS = 5
 
 
 class KnowledgeBase:
@@ -341,10 +345,12 @@ class KnowledgeBase:
         """(term, weight x IDF) of the plan's terms present in the index, heaviest first.
 
         For prose, only the :data:`MAX_LONG_TERMS` most distinctive are kept, and terms
-        in more than :data:`MAX_LONG_DF_RATIO` of the articles are dropped.
+        in more than :data:`MAX_LONG_DF_RATIO` of the articles are dropped, unless fewer
+        than :data:`MIN_LONG_TERMS` would be left.
         """
         n = max(gen.doc_count, 1)
         weighted: list[tuple[str, float]] = []
+        common: list[tuple[str, float]] = []
         for term, weight in plan.terms.items():
             df = gen.df(term)
             if df == 0:
@@ -355,8 +361,11 @@ class KnowledgeBase:
                 and df > MAX_LONG_DF_RATIO * n
                 and not term.startswith(SYN_PREFIX)
             ):
+                common.append((term, weight * gen.idf(df)))
                 continue
             weighted.append((term, weight * gen.idf(df)))
+        if plan.prose and len(weighted) < MIN_LONG_TERMS:
+            weighted += common
         weighted.sort(key=lambda tw: (-tw[1], tw[0]))
         if plan.prose:
             weighted = weighted[:MAX_LONG_TERMS]
