@@ -54,9 +54,13 @@ SETS: dict[str, tuple[Path | None, float, float]] = {
     "tune (F) queries": (BLIND / "tune-f-queries.jsonl", 0.96, 0.93),
     "tune (F) tickets": (BLIND / "tune-f-tickets.jsonl", 0.95, 0.89),
     "holdout queries": (BLIND / "holdout-queries.jsonl", 0.90, 0.88),
-    "holdout tickets": (BLIND / "holdout-tickets.jsonl", 0.91, 0.85),
+    "holdout tickets": (BLIND / "holdout-tickets.jsonl", 0.93, 0.86),
     "holdout (F) queries": (BLIND / "holdout-f-queries.jsonl", 0.97, 0.93),
-    "holdout (F) tickets": (BLIND / "holdout-f-tickets.jsonl", 0.91, 0.84),
+    "holdout (F) tickets": (BLIND / "holdout-f-tickets.jsonl", 0.92, 0.86),
+    "tune (H) queries": (BLIND / "tune-h-queries.jsonl", 0.94, 0.91),
+    "tune (H) tickets": (BLIND / "tune-h-tickets.jsonl", 0.94, 0.88),
+    "holdout (H) queries": (BLIND / "holdout-h-queries.jsonl", 0.92, 0.91),
+    "holdout (H) tickets": (BLIND / "holdout-h-tickets.jsonl", 0.92, 0.88),
 }
 TICKET_SETS = [name for name in SETS if "tickets" in name]
 

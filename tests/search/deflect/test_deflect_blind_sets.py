@@ -1,9 +1,9 @@
 """The support policy on the blind evaluation set (bench/data): a CI guard with floors.
 
-The set was written by people who never saw the articles, the rules or the dev set. Its
-"tune" half (and a third writer's "tune-ec" tickets, and the second set's "tune-f" half) is
-what the rules were tuned on and the learned model is fitted on; the "holdout" halves are
-only ever scored here and by bench/relevance.py, never read. Each
+The sets were written by people who never saw the articles, the rules or the dev set.
+The "tune" halves (and a third writer's "tune-ec" tickets) are what the rules were tuned
+on and the learned model is fitted on; the "holdout" halves are only ever scored here and
+by bench/relevance.py, never read. Each
 floor sits a little under what was measured (bench/RESULTS.md), so a change that helps
 the sets we tune on and hurts the untouched half fails. Raise a floor when a change
 raises the figure.
@@ -45,19 +45,35 @@ FLOORS: dict[str, dict[str, float]] = {
         "secret recall": 1.00,
     },
     "holdout": {
-        "priority exact": 0.82,
-        "priority acceptable": 0.87,
-        "scope precision": 0.90,
+        "priority exact": 0.83,
+        "priority acceptable": 0.89,
+        "scope precision": 0.95,
         "scope recall": 0.90,
         "secret recall": 1.00,
     },
     # The second set's untouched half: 1 of its 13 secrets is still missed (0.923).
     "holdout-f": {
-        "priority exact": 0.82,
-        "priority acceptable": 0.89,
-        "scope precision": 0.84,
+        "priority exact": 0.85,
+        "priority acceptable": 0.92,
+        "scope precision": 0.95,
         "scope recall": 0.95,
         "secret recall": 0.92,
+    },
+    "tune-h": {
+        "priority exact": 0.95,
+        "priority acceptable": 0.97,
+        "scope precision": 0.95,
+        "scope recall": 0.95,
+        "secret recall": 1.00,
+    },
+    # The third set's untouched half: 1 of its 12 secrets missed (0.917), 3 of its 13
+    # out-of-scope requests not recognised (0.769).
+    "holdout-h": {
+        "priority exact": 0.82,
+        "priority acceptable": 0.90,
+        "scope precision": 0.95,
+        "scope recall": 0.75,
+        "secret recall": 0.91,
     },
 }
 #: Secret warnings on tickets without a secret, and in-scope tickets left with no
