@@ -25,7 +25,7 @@
     custom: { subject: ["#subject"], body: ["#message"] },
   };
   // The API's limits: POST /api/suggest takes 500 + 10,000 characters in a body of at
-  // most KB_MAX_BODY_BYTES (10,240 by default) bytes of UTF-8 JSON.
+  // most KB_MAX_BODY_BYTES (65,536 by default: any such ticket fits) bytes of UTF-8 JSON.
   var SUBJECT_MAX = 500;
   var BODY_MAX = 10000;
   var count = 0;
@@ -467,7 +467,7 @@
       max: num(d.max, 5, 1, 5),
       delay: num(d.delay, 400, 0, 5000),
       minChars: num(d.minChars, 12, 1, 1000),
-      maxBytes: num(d.maxBytes, 10240, 1024, 1048576),
+      maxBytes: num(d.maxBytes, 65536, 1024, 1048576),
       events: d.events !== "off",
     };
   }

@@ -122,7 +122,8 @@ def test_cyrillic_text_is_trimmed_to_what_the_api_accepts(
     page.fill("#inputSubject", "Почта не отправляется")
     page.fill("#inputMessage", "письмо возвращается " * 350)  # 7,000 characters, 13 kB
     page.locator(".kb-widget__priority").wait_for()
-    assert answers and all(status == 200 and size <= 10_240 for status, size in answers)
+    # A ticket the schema accepts fits the API's default limit whole: nothing is cut.
+    assert answers and all(status == 200 and 13_000 < size <= 65_536 for status, size in answers)
 
 
 def test_a_password_after_ten_thousand_characters_is_found(
