@@ -82,6 +82,9 @@ SETS: dict[str, Path] = {
     "tune (H) tickets": BLIND / "tune-h-tickets.jsonl",
     "holdout (H) queries": BLIND / "holdout-h-queries.jsonl",
     "holdout (H) tickets": BLIND / "holdout-h-tickets.jsonl",
+    # A writer of the third set whose items arrived after its split: never tuned on.
+    "fresh (HD) queries": BLIND / "fresh-hd-queries.jsonl",
+    "fresh (HD) tickets": BLIND / "fresh-hd-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
 }
 
