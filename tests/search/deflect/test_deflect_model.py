@@ -186,23 +186,25 @@ def test_a_policy_without_learned_uses_the_rules_alone(tmp_path: Path) -> None:
     assert d.decided_by == "rules"
 
 
+def _row(n: int, body: str, priority: str, oos: str | None = None) -> dict[str, object]:
+    """A labelled ticket for a model fitted in a test."""
+    return {
+        "subject": f"t{n}",
+        "body": body,
+        "priority": priority,
+        "out_of_scope": oos is not None,
+        "oos_reason": oos,
+    }
+
+
 def test_an_excluded_request_is_low_unless_its_in_scope_part_is_wider() -> None:
     # A model that reads every broken site as Medium, fitted on a few labelled tickets:
     # the exclusion, not the model, decides that fixing a plugin is a question.
-    def row(n: int, body: str, priority: str, oos: str | None = None) -> dict[str, object]:
-        return {
-            "subject": f"t{n}",
-            "body": body,
-            "priority": priority,
-            "out_of_scope": oos is not None,
-            "oos_reason": oos,
-        }
-
     broken = "the site shows an error since the update, page broken"
-    rows = [row(n, f"{broken} {n}", "medium") for n in range(6)]
-    rows += [row(10 + n, f"how do I add a mailbox {n}", "low") for n in range(6)]
-    rows += [row(20 + n, f"none of my sites load, whole server down {n}", "critical") for n in range(6)]  # fmt: skip  # noqa: E501
-    rows += [row(30 + n, f"design a logo for my shop {n}", "low", "website-design") for n in range(6)]  # fmt: skip  # noqa: E501
+    rows = [_row(n, f"{broken} {n}", "medium") for n in range(6)]
+    rows += [_row(10 + n, f"how do I add a mailbox {n}", "low") for n in range(6)]
+    rows += [_row(20 + n, f"none of my sites load, whole server down {n}", "critical") for n in range(6)]  # fmt: skip  # noqa: E501
+    rows += [_row(30 + n, f"design a logo for my shop {n}", "low", "website-design") for n in range(6)]  # fmt: skip  # noqa: E501
     model = TicketModel.from_examples(rows)
     shipped = default_policy()
     policy = dataclasses.replace(
@@ -219,18 +221,9 @@ def test_an_excluded_request_is_low_unless_its_in_scope_part_is_wider() -> None:
 def test_the_model_can_overrule_an_exclusion_rule_only_when_it_is_sure() -> None:
     # A model fitted on tickets where a page builder's name sits in hosting problems: the
     # third-party rule matches its name, the model is sure the request is ours.
-    def row(n: int, body: str, priority: str, oos: str | None = None) -> dict[str, object]:
-        return {
-            "subject": f"t{n}",
-            "body": body,
-            "priority": priority,
-            "out_of_scope": oos is not None,
-            "oos_reason": oos,
-        }
-
     hosting = "after you moved the server every Elementor page gives a 500 error, php log"
-    rows = [row(n, f"{hosting} {n}", "medium") for n in range(8)]
-    rows += [row(10 + n, f"design a new logo and colours for my shop {n}", "low", "website-design") for n in range(8)]  # fmt: skip  # noqa: E501
+    rows = [_row(n, f"{hosting} {n}", "medium") for n in range(8)]
+    rows += [_row(10 + n, f"design a new logo and colours for my shop {n}", "low", "website-design") for n in range(8)]  # fmt: skip  # noqa: E501
     model = TicketModel.from_examples(rows)
     text = masked_text("", f"{hosting}. Please fix the Elementor settings for us?")
     shipped = default_policy()
