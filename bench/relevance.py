@@ -85,6 +85,8 @@ SETS: dict[str, Path] = {
     # A writer of the third set whose items arrived after its split: never tuned on.
     "fresh (HD) queries": BLIND / "fresh-hd-queries.jsonl",
     "fresh (HD) tickets": BLIND / "fresh-hd-tickets.jsonl",
+    "fresh (HE) queries": BLIND / "fresh-he-queries.jsonl",
+    "fresh (HE) tickets": BLIND / "fresh-he-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
 }
 
