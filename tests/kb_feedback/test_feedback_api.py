@@ -187,7 +187,7 @@ def test_bad_json_and_large_bodies(client: httpx.Client) -> None:
         400,
         "invalid_json",
     )
-    big = {"path": "email/quota.md", "helpful": False, "comment": "x" * 20_000}
+    big = {"path": "email/quota.md", "helpful": False, "comment": "x" * 70_000}
     assert_error(client.post("/api/feedback", json=big), 413, "body_too_large")
 
 
