@@ -87,6 +87,8 @@ SETS: dict[str, Path] = {
     "fresh (HD) tickets": BLIND / "fresh-hd-tickets.jsonl",
     "fresh (HE) queries": BLIND / "fresh-he-queries.jsonl",
     "fresh (HE) tickets": BLIND / "fresh-he-tickets.jsonl",
+    "fresh (HA) queries": BLIND / "fresh-ha-queries.jsonl",
+    "fresh (HA) tickets": BLIND / "fresh-ha-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
 }
 

@@ -66,6 +66,8 @@ SETS: dict[str, tuple[Path | None, float, float]] = {
     "fresh (HD) tickets": (BLIND / "fresh-hd-tickets.jsonl", 0.95, 0.90),
     "fresh (HE) queries": (BLIND / "fresh-he-queries.jsonl", 0.97, 0.97),
     "fresh (HE) tickets": (BLIND / "fresh-he-tickets.jsonl", 0.86, 0.80),
+    "fresh (HA) queries": (BLIND / "fresh-ha-queries.jsonl", 0.93, 0.92),
+    "fresh (HA) tickets": (BLIND / "fresh-ha-tickets.jsonl", 0.92, 0.83),
 }
 TICKET_SETS = [name for name in SETS if "tickets" in name]
 
