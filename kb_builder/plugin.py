@@ -245,6 +245,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_page_content(
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        if "title" not in page.meta and page.title:
+            # MkDocs took the title from the first heading's text, unescaped, and Material
+            # prints it as HTML (the <title>, the header, the navigation).
+            page.title = sanitize.escape_text(page.title)
         return sanitize.clean(content, allowed_hosts=self.config.allowed_hosts)
 
     def on_page_context(

@@ -127,6 +127,12 @@ def escape_front_matter(meta: MutableMapping[str, Any]) -> None:
         meta[key] = [_escaped(v) for v in value] if isinstance(value, list) else _escaped(value)
 
 
+def escape_text(text: str) -> str:
+    """``text`` escaped once, as :class:`~markupsafe.Markup` (templates that escape do not
+    escape it twice)."""
+    return _escaped(text)  # type: ignore[no-any-return]
+
+
 def _escaped(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         return Markup(html.escape(value, quote=True))

@@ -76,6 +76,9 @@ def hostile_site(make_site: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
                 + json.dumps(HOSTILE_APPLIES_TO),
             ),
             "email/quota.md": article("Mailbox quota", "See [the other](hostile.md)."),
+            # No title in front matter: MkDocs takes the first heading's text as the title.
+            "email/untitled.md": "---\nsummary: x\ntags: [email]\n---\n\n"
+            f'# &lt;/title&gt;&lt;img src=x onerror="{RUN}"&gt; heading\n\nBody.\n',
             "tags.md": "---\ntitle: Tags\n---\n\n# Tags\n\n<!-- material/tags -->\n",
         },
         extra_config={
@@ -114,7 +117,15 @@ def test_hostile_articles_run_nothing_and_fetch_nothing_from_other_hosts(
             r.abort()
 
     page.route("**/*", route)
-    for path in ("email/hostile/", "email/", "tags/", "", "email/quota/", "no-such-page/"):
+    for path in (
+        "email/hostile/",
+        "email/untitled/",
+        "email/",
+        "tags/",
+        "",
+        "email/quota/",
+        "no-such-page/",
+    ):
         page.goto(f"{hostile_site}/{path}", wait_until="load")
         page.wait_for_timeout(300)
         page.mouse.move(200, 300)
@@ -134,6 +145,8 @@ def test_hostile_articles_run_nothing_and_fetch_nothing_from_other_hosts(
     assert page.inner_text(".kb-facts").startswith(f"Applies to: {HOSTILE_APPLIES_TO}")
     page.goto(f"{hostile_site}/email/quota/")
     assert HOSTILE_TITLE in page.locator(".kb-section-nav").text_content()
+    page.goto(f"{hostile_site}/email/untitled/")
+    assert page.title().startswith(f'</title><img src=x onerror="{RUN}"> heading')
 
 
 class _Elements(HTMLParser):
