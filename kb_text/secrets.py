@@ -453,21 +453,19 @@ def find_secrets(text: str) -> list[SecretFinding]:
             add("support_pin", window_start + m.start(), window_start + m.end())
 
     for m in _CARD_RUN.finditer(norm):
-        card = _card_in(m.group(0))
-        if card is None:
-            continue
-        digits = re.sub(r"\D", "", card)
-        # An order number can pass the Luhn check by chance: a card is named as one, or
-        # written in the groups cards are printed in with more than a digit or two
-        # repeated (test cards such as 4111 1111 1111 1111 count when they are named).
-        nearby = norm[max(0, m.start() - 60) : m.start()]
-        grouped = _CARD_GROUPED.match(card) and len(set(digits)) > 2
-        if grouped or _CARD_CONTEXT.search(nearby):
-            add("card_number", m.start(), m.start() + len(card))
-    for m in _CARD_RUN.finditer(norm):
+        run = m.group(0)
+        card = _card_in(run)
+        if card is not None:
+            digits = re.sub(r"\D", "", card)
+            # An order number can pass the Luhn check by chance: a card is named as one,
+            # or written in the groups cards are printed in with more than a digit or two
+            # repeated (test cards such as 4111 1111 1111 1111 count when they are named).
+            nearby = norm[max(0, m.start() - 60) : m.start()]
+            grouped = _CARD_GROUPED.match(card) and len(set(digits)) > 2
+            if grouped or _CARD_CONTEXT.search(nearby):
+                add("card_number", m.start(), m.start() + len(card))
         # Printed in a card's groups with its expiry or security code next to it: a card
         # even when a digit is mistyped and the checksum fails.
-        run = m.group(0)
         if (
             _CARD_GROUPED.match(run)
             and len(set(run)) > 3

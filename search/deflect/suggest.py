@@ -190,17 +190,12 @@ def decide(text: str, policy: Policy, model: TicketModel | None = None) -> Decis
     """
     learned = policy.learned
     exclusion = _match_exclusion(text, policy)
-    if (
-        exclusion is not None
-        and model is not None
-        and learned.scope
-        and learned.rule_veto_margin is not None
-        and model.scope(text).margin < learned.rule_veto_margin
-    ):
-        exclusion = None  # the model is sure the request is one we handle
-    if exclusion is None and model is not None and learned.scope:
-        leaning = model.scope(text)
-        if leaning.margin >= learned.scope_margin:
+    veto = learned.rule_veto_margin
+    if model is not None and learned.scope and (exclusion is None or veto is not None):
+        leaning = model.scope(text)  # once: the veto and the model's own find read it
+        if exclusion is not None and veto is not None and leaning.margin < veto:
+            exclusion = None  # the model is sure the request is one we handle
+        if exclusion is None and leaning.margin >= learned.scope_margin:
             exclusion = next((e for e in policy.exclusions if e.reason == leaning.label), None)
 
     if model is None or not learned.priority:
