@@ -33,6 +33,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kb_text import CONTROL_CHARS
+
 __all__ = ["SECRET_KINDS", "SecretFinding", "find_secrets", "mask_secrets"]
 
 SECRET_KINDS = ("password", "support_pin", "api_token", "private_key", "card_number")
@@ -106,7 +108,8 @@ _CARD_DETAILS = re.compile(
 
 _PIN_WORD = re.compile(r"\b(?:support[\s-]+)?pin\b", re.IGNORECASE)
 # A PIN as digits, possibly grouped with spaces, dots or dashes: 482913, 48 29 13, 48.29.13.
-_PIN_VALUE = r"\d{4,8}|\d{1,4}(?:[ .\-]\d{1,4}){1,7}"
+# Grouped first: "8042 19" is one PIN, not "8042" with "19" left over.
+_PIN_VALUE = r"\d{1,4}(?:[ .\-]\d{1,4}){1,7}|\d{4,8}"
 _PIN_DIRECT = re.compile(
     rf"\b(?:support[\s-]+)?pin(?:\s+(?:code|number|no\.?))?\s*(?:is|was|=|:|#|-|lautet|ist|est|es|é|är|là|wynosi)?\s*(?:is\s+)?(?:now\s+)?(?P<secret>{_PIN_VALUE})(?![\d.,/:-]*\d)",
     re.IGNORECASE,
@@ -354,8 +357,25 @@ def find_secrets(text: str) -> list[SecretFinding]:
     """Find the secrets in ``text``, in order of position, without overlaps.
 
     The whole text is scanned, however long: a password pasted under a long log is
-    still found.
+    still found. A control character (C0, C1) is read both ways a reader could take it,
+    as a space and as nothing: ``Tide\x85water88`` after "password is" is one password,
+    and ``is\x85Tidewater88`` still a word and its value.
     """
+    if CONTROL_CHARS.search(text) is None:
+        return _find_secrets(text)
+    found = _find_secrets(CONTROL_CHARS.sub(" ", text))
+    kept = [i for i, ch in enumerate(text) if not CONTROL_CHARS.match(ch)]
+    for f in _find_secrets("".join(text[i] for i in kept)):
+        start, end = kept[f.start], kept[f.end - 1] + 1
+        overlapping = [g for g in found if g.start < end and start < g.end]
+        for g in overlapping:
+            found.remove(g)
+            start, end = min(start, g.start), max(end, g.end)
+        found.append(SecretFinding(f.type, start, end))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _find_secrets(text: str) -> list[SecretFinding]:
     norm, origin = _normalised(text)
     found: list[SecretFinding] = []
 
@@ -436,7 +456,15 @@ def find_secrets(text: str) -> list[SecretFinding]:
                 add("password", m.start(), m.start() + len(token.rstrip(".,;:?)")))
 
     for m in _PIN_DIRECT.finditer(norm):
-        add("support_pin", m.start("secret"), m.end("secret"))
+        start, end = m.start("secret"), m.end("secret")
+        if not 4 <= sum(c.isdigit() for c in m.group("secret")) <= 8:
+            # Too many digits in the groups for one PIN (a date after it): the first
+            # group alone, if it is PIN-length.
+            first = re.match(r"\d{4,8}(?!\d)", m.group("secret"))
+            if first is None:
+                continue
+            end = start + first.end()
+        add("support_pin", start, end)
     for pin in _PIN_WORD.finditer(norm):
         # "Live chat asks for my Support PIN. I typed 804219 and ...": a PIN-length number
         # close to the word PIN is the PIN.

@@ -30,6 +30,9 @@ SECRET_FORMS = [
     ("card 4539 1488 0343 6467 declined", "4539 1488 0343 6467"),
     # A direction override inside the password must not hide it from the detector.
     ("my password is Tide\u202ewater88", "water88"),
+    # Nor a C1 control (NEL) inside it, nor the last group of a PIN written in two.
+    ("my password is Tide\u0085water88", "water88"),
+    ("pin is 8042 19", "19"),
 ]
 
 
