@@ -53,7 +53,14 @@ def load_site(config: Any, *, include_drafts: bool = True) -> Site:
         review_after_days=plugin.config.review_after_days if plugin else 365,
         include_drafts=include_drafts,
         allowed_hosts=plugin.config.allowed_hosts if plugin else (),
+        trusted_files=trusted_files(config),
     )
+
+
+def trusted_files(config: Any) -> list[str]:
+    """The scripts and stylesheets ``mkdocs.yml`` names (extra_javascript, extra_css)."""
+    scripts = [getattr(s, "path", s) for s in config.extra_javascript]
+    return [str(f) for f in (*config.extra_css, *scripts)]
 
 
 def check_site(

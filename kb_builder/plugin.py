@@ -14,7 +14,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb_builder import preview, publish
+from kb_builder import csp, preview, publish
+from kb_builder.building import trusted_files
 from kb_builder.config import KnowledgeBaseConfig
 from kb_builder.core import blocks, listings, sanitize, static_index, wayfinding
 from kb_builder.core.articles import Article
@@ -65,6 +66,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """The navigation's pages by source path (the sections' landing pages)."""
         self._lit: Any = None
         """The landing page marked active while one of its section's articles renders."""
+        self._rendered: list[Page] = []
+        """The pages this build rendered (their inline scripts are the site's)."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -78,6 +81,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._succeeded = False
         self._related_pending = []
+        self._rendered = []
         self._discard()  # what an earlier build of this plugin left (it holds the lock)
         if not self.is_serve and (self.config.atomic or self.config.search_index):
             # The site and the index are written into a release, published together.
@@ -138,6 +142,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             include_drafts=self.is_serve,
             previous=self.site if self.is_serve else None,
             allowed_hosts=self.config.allowed_hosts,
+            trusted_files=trusted_files(config),
         )
         self.popularity = blocks.load_popularity(
             site,
@@ -167,6 +172,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 preview.pages_to_refresh(self._listing_signature, signature),
             )
             self._listing_signature = signature
+        for file in list(files.static_pages()) + list(files.media_files()):
+            # Never published, not even by the preview: raw pages and unnamed scripts.
+            if file.src_uri not in site.published_files and file.src_uri in site.other_files:
+                files.remove(file)
         by_path = site.by_path
         self._page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
         for file in files.documentation_pages():
@@ -282,6 +291,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        self._rendered.append(page)
         if self._lit is not None:
             self._lit.active, self._lit = False, None
         output = self._post_page(output, page)
@@ -394,7 +404,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         changed = static_index.add_to_file(path, terms)
         log.debug("keywords, questions and synonyms added to %d page(s) of %s", changed, path)
 
-    on_post_build = CombinedEvent(_on_post_build, _on_post_build_static_index)
+    @event_priority(-100)  # last: after every plugin that rewrites pages
+    def _on_post_build_csp(self, *, config: MkDocsConfig) -> None:
+        if self.is_serve:
+            return  # a preview renders only the pages that changed; nginx never serves it
+        site_dir = Path(config.site_dir)
+        rendered = [Path(p.file.abs_dest_path) for p in self._rendered]
+        templates = [site_dir / name for name in config.theme.static_templates]
+        csp.write_manifest(site_dir, [*rendered, *(t for t in templates if t.suffix == ".html")])
+
+    on_post_build = CombinedEvent(_on_post_build, _on_post_build_static_index, _on_post_build_csp)
 
     def _add_pending_related(self) -> None:
         """Fill in the related articles of the pages written before they were known."""

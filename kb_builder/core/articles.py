@@ -15,7 +15,7 @@ from kb_builder.core.markdown_text import Heading, headings, plain_text
 from kb_builder.core.placeholders import fill
 from search.documents import Document
 
-__all__ = ["DEFAULT_SECTIONS", "Article", "load_articles", "to_documents"]
+__all__ = ["DEFAULT_SECTIONS", "Article", "load_articles", "shown_prefix_of", "to_documents"]
 
 DEFAULT_SECTIONS = ("whm", "cpanel", "email", "hosting", "security", "support")
 
@@ -191,7 +191,7 @@ def load_articles(
     """
     root = Path(docs_dir)
     if shown_prefix is None:
-        shown_prefix = _shown_prefix(root)
+        shown_prefix = shown_prefix_of(root)
     sections = tuple(sections)
     previous = {(a.rel_path, a.text): a for a in reuse}
     articles = []
@@ -209,7 +209,8 @@ def load_articles(
     return articles
 
 
-def _shown_prefix(root: Path) -> str:
+def shown_prefix_of(root: Path) -> str:
+    """What problems print before a path under ``root``: ``docs/`` from the project."""
     try:
         rel = os.path.relpath(root.resolve(), Path.cwd())
     except ValueError:  # another drive on Windows

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
+from markdown.extensions.attr_list import get_attrs_and_remainder
 from markupsafe import Markup
 
 from kb_builder.core.markdown_text import links, prose_lines
@@ -191,7 +192,13 @@ def _start_tags(markup: str) -> list[_Tag]:
 
 
 _INLINE_CODE = re.compile(r"`+[^`\n]*`+")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?")
+# A reference definition, also inside a list item or a quote ("  - [r]: ...", "> [r]: ...").
+_REFERENCE = re.compile(r"^(?:\s*(?:>|[-*+]|\d+[.)])?)*\s*\[[^\]]+\]:\s*<?([^\s>]+)>?")
+# attr_list's "{: #id .class key=value }" after a block or an inline element; not the
+# plugin's "{{ extra.company }}" placeholders.
+_ATTR_LIST = re.compile(r"(?<!\{)\{:?[ ]*(?P<attrs>[^}\n ][^}\n]*?)[ ]*\}(?!\})")
+_LINK_BEFORE = re.compile(r"(!?)\[[^\]]*\]\([^)]*\)$")
+_ATTRIBUTE_NAME = re.compile(r"^(?:\.|[A-Za-z_:][-\w:.]*)$")
 
 
 def unsafe_constructs(
@@ -223,6 +230,32 @@ def unsafe_constructs(
         if m:
             tag = _Tag(number, "a", (("href", html.unescape(m[1])),))
             yield from ((number, what) for what in _removed(tag, hosts))
+        for tag in _attribute_lists(number, _INLINE_CODE.sub("", line)):
+            yield from ((number, what) for what in _removed(tag, hosts))
+
+
+def _attribute_lists(number: int, line: str) -> Iterator[_Tag]:
+    """The attributes attr_list would set from ``line``, on the element it sets them on
+    (a link, an image, a heading, else the paragraph or list item)."""
+    for m in _ATTR_LIST.finditer(line):
+        attrs, rest = get_attrs_and_remainder(m["attrs"] + "}")
+        before = line[: m.start()]
+        link = _LINK_BEFORE.search(before)
+        at_end = not line[m.end() :].strip()
+        if rest.strip() != "}" or not attrs or not (link or at_end):
+            continue  # not an attribute list: braces in prose
+        if not all(_ATTRIBUTE_NAME.match(k) for k, _ in attrs):
+            continue
+        if link is not None:
+            name = "img" if link[1] else "a"
+        elif line.lstrip().startswith("#"):
+            name = "h2"
+        else:
+            name = "p"
+        named = tuple((k, html.unescape(v or "")) for k, v in attrs if k not in (".", "id"))
+        ids = tuple(("id", v) for k, v in attrs if k == "id")
+        if named or ids:
+            yield _Tag(number, name, (*ids, *named))
 
 
 _CONTEXT = {

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb_builder.core.articles import Article, load_articles, to_documents
+from kb_builder.core import static_files
+from kb_builder.core.articles import Article, load_articles, shown_prefix_of, to_documents
 from kb_builder.core.checks import CheckOptions, check_articles
 from kb_builder.core.problems import Problem
 from search.documents import Document
@@ -50,6 +51,8 @@ class Site:
     other_files: tuple[str, ...] = ()
     allowed_hosts: frozenset[str] = frozenset()
     """Hosts articles may load images from (the plugin's ``allowed_hosts``)."""
+    trusted_files: frozenset[str] = frozenset()
+    """Scripts and stylesheets under ``docs/`` that ``mkdocs.yml`` names: published."""
 
     @classmethod
     def load(
@@ -63,6 +66,7 @@ class Site:
         include_drafts: bool = False,
         previous: Site | None = None,
         allowed_hosts: Iterable[str] = (),
+        trusted_files: Iterable[str] = (),
     ) -> Site:
         """Read ``docs_dir``; unchanged articles of ``previous`` are reused as parsed."""
         root = Path(docs_dir)
@@ -70,7 +74,9 @@ class Site:
         others = tuple(
             p.relative_to(root).as_posix()
             for p in root.rglob("*")
-            if p.is_file() and p.suffix != ".md"
+            if p.is_file()
+            and p.suffix != ".md"
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)
         )
         return cls(
             docs_dir=root,
@@ -84,6 +90,7 @@ class Site:
             include_drafts=include_drafts,
             other_files=others,
             allowed_hosts=frozenset(h.lower() for h in allowed_hosts),
+            trusted_files=frozenset(str(f) for f in trusted_files),
         )
 
     @functools.cached_property
@@ -106,7 +113,23 @@ class Site:
             include_drafts=self.include_drafts,
             allowed_hosts=self.allowed_hosts,
         )
-        return check_articles(self.articles, options, other_files=self.other_files)
+        problems = check_articles(self.articles, options, other_files=self.published_files)
+        problems += static_files.check_files(
+            self.docs_dir,
+            self.other_files,
+            shown_prefix=shown_prefix_of(self.docs_dir),
+            trusted=self.trusted_files,
+        )
+        return sorted(problems, key=lambda p: (p.path, p.line))
+
+    @functools.cached_property
+    def published_files(self) -> tuple[str, ...]:
+        """The non-Markdown files of ``docs/`` the build publishes (links may point there)."""
+        return tuple(
+            f
+            for f in self.other_files
+            if not static_files.refused(f, self.trusted_files, self.docs_dir)
+        )
 
     def landing_page(self, section: str) -> Article | None:
         return self.by_path.get(f"{section}/index.md")

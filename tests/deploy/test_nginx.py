@@ -4,7 +4,9 @@ checked over HTTP and driven by Chromium through nginx."""
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import re
 import sys
 import time
@@ -93,6 +95,26 @@ def test_images_from_allowed_hosts_are_allowed_by_the_policy(
     img_src = re.search(r"img-src ([^;]*);", headers)
     assert img_src is not None
     assert img_src.group(1).split() == ["'self'", "data:", "https://images.example.net"]
+
+
+def test_scripts_of_files_copied_into_the_site_are_never_allowed(
+    make_site: Any, tmp_path: Path
+) -> None:
+    # The build refuses raw pages in docs/; a page that reaches site/ by any other way
+    # (copied by hand, left by another tool) must not have its inline script allowed.
+    site = make_site({"email/mx.md": article("MX records")})
+    out = site.build()
+    script = "alert(document.cookie)"
+    (out / "email" / "copied.html").write_text(f"<html><script>{script}</script></html>")
+    done = render_nginx(site.root, tmp_path / "conf")
+    assert done.returncode == 0, done.stderr
+    headers = (tmp_path / "conf" / "kb-headers.conf").read_text()
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert "'sha256-" in headers and f"'sha256-{digest}'" not in headers
+    # Without the build's list of rendered pages nothing is guessed.
+    (out / "kb-csp.json").unlink()
+    refused = render_nginx(site.root, tmp_path / "conf2")
+    assert refused.returncode == 1 and "kb build" in refused.stderr
 
 
 def test_a_missing_site_is_refused(tmp_path: Path) -> None:
