@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from kb_api.bodies import JsonBodyRoute
 from kb_api.metrics import count_suggestion
 from kb_api.urls import absolute_urls
-from search.deflect import Channel, OutOfScope, SecretWarning
+from search.deflect import Channel, OutOfScope, SecretWarning, secret_warnings
 from search.deflect import suggest as deflect
 from search.results import Hit
 
@@ -70,3 +70,33 @@ async def suggest(request: Request, ticket: Annotated[Ticket, Body()]) -> dict[s
     count_suggestion(result)
     absolute_urls(result["articles"], request.app.state.settings.site_url)
     return result
+
+
+class TextIn(BaseModel):
+    """A part of a ticket to check for pasted secrets."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(
+        max_length=60_000,
+        description="Text to check; the request as a whole stays under the body limit "
+        "(KB_MAX_BODY_BYTES).",
+    )
+
+
+class SecretsOut(BaseModel):
+    """The secrets found, by kind, with the advice to show. Never the secret itself."""
+
+    secrets: list[SecretWarning]
+
+
+@router.post(
+    "/api/secrets",
+    summary="Check a part of a ticket for pasted secrets",
+    response_model=SecretsOut,
+)
+async def secrets(text: Annotated[TextIn, Body()]) -> dict[str, Any]:
+    """The warnings ``/api/suggest`` would give about secrets in ``text``, and nothing else.
+    The widget sends here what a long ticket holds beyond what ``/api/suggest`` takes
+    (a password under a long pasted log). The text is neither stored nor logged."""
+    return {"secrets": [w.to_dict() for w in secret_warnings(text.text)]}

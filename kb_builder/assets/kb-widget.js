@@ -61,8 +61,9 @@
   }
 
   /*
-   * Secrets, checked here on the whole text before anything is sent: the API checks only
-   * what it receives (the first 10,000 characters). A port of the shapes of
+   * Secrets, checked here on the whole text before anything is sent: /api/suggest checks
+   * only what it receives (the first 10,000 characters), /api/secrets the rest (see
+   * checkRest), and this check covers the time before they answer. A port of the shapes of
    * kb_text/secrets.py that need no context window: a credential word with its value,
    * PINs next to "PIN", URL credentials, private keys, tokens by shape, card numbers.
    * The API's detector also reads values in the sentences after a credential word.
@@ -77,12 +78,13 @@
   var PW_DELIMITED = new RegExp("(?:^|[^\\w-])" + PW + "(?:\\s+(?:for|of|to|on|de|für|pour|para)(?:\\s+[^\\s:=]{1,30}){1,4}?)?\\s*(?:\\b(?:is|was|ist|es|est|é)(?!\\w)|:|=|->)\\s*['\"“‘«]?([^\\s'\"”’»]+)", "gi");
   var PW_BARE = new RegExp("(?:^|[^\\w-])" + PW + "[ \\t]+['\"“‘«]?([^\\s'\"”’»]+)", "gi");
   var NOT_VALUES = /^(?:a|an|the|is|not|no|now|correct|incorrect|wrong|right|invalid|valid|expired|same|different|changed|reset|rejected|accepted|required|missing|empty|blank|too|very|still|also|always|never|set|saved|fine|ok|okay|working|in|on|of|for|from|to|at|by|with|that|this|what|it|my|your|and|or|but|if|when|yes|no|true|false|none|null|hidden|redacted|below|above|field|box|manager|policy|please|again|here|there)$/i;
+  // The default texts of search/deflect/policy.yml (the API answers with the site's own).
   var MESSAGES = {
-    password: "Your text seems to contain a password. Remove it before you send: we never need your password.",
-    support_pin: "Your text seems to contain your Support PIN. Remove it: the PIN is for live chat and phone only.",
-    api_token: "Your text seems to contain an API token. Remove it and revoke the token if it was shared.",
-    private_key: "Your text seems to contain a private key. Remove it: never send a private key.",
-    card_number: "Your text seems to contain a card number. Remove it: we never need card details in a ticket.",
+    password: "Your text seems to contain a password. Remove it before sending: we never need your password. If you have already sent it anywhere, change it now.",
+    support_pin: "Your text seems to contain your Support PIN. The PIN is only for verifying you in live chat: do not write it in tickets or emails.",
+    api_token: "Your text seems to contain an API token. Remove it, and revoke the token in WHM » Manage API Tokens if it was shared anywhere.",
+    private_key: "Your text seems to contain a private key. Remove it: we never need your private key. If it was shared, generate a new key and certificate (re-key).",
+    card_number: "Your text seems to contain a payment card number. Remove it: we never ask for card details in a ticket. Pay invoices in the client area only.",
   };
 
   function passwordValue(value, delimited) {
@@ -254,6 +256,7 @@
     var whole = this.values();
     this.secrets = findSecrets(whole);
     var ticket = this.text();
+    this.checkRest(ticket);
     var typed = ticket.body === this.prefilled ? "" : ticket.subject + ticket.body;
     var key = ticket.subject + "\n" + ticket.body;
     if (key === this.last && !this.retry) return;
@@ -294,6 +297,56 @@
       });
   };
 
+  /*
+   * The text beyond what /api/suggest takes (a password under a long pasted log) goes to
+   * /api/secrets, the API's own detector, in parts that fit the body limit; each part
+   * starts a little before the previous one ends, so a password word and its value are
+   * never cut apart. Only the warnings come back; nothing is stored.
+   */
+  var OVERLAP = 300, MAX_PARTS = 32;
+  Widget.prototype.checkRest = function (ticket) {
+    var subject = this.subject ? String(this.subject.value || "") : "";
+    var body = String(this.body.value || "");
+    var rest = subject.length > ticket.subject.length ? subject.slice(Math.max(0, ticket.subject.length - OVERLAP)) + "\n" : "";
+    if (body.length > ticket.body.length) rest += body.slice(Math.max(0, ticket.body.length - OVERLAP));
+    if (rest === this.restChecked) return;
+    this.restChecked = rest;
+    this.restSecrets = [];
+    if (!rest) return;
+    // JSON writes a character in at most 6 bytes (\uXXXX): every part fits the budget.
+    var size = Math.max(512, Math.floor((this.budget - 64) / 6)), parts = [];
+    for (var at = 0; at < rest.length && parts.length < MAX_PARTS; at += size - OVERLAP) parts.push(rest.slice(at, at + size));
+    if (parts.length === MAX_PARTS && (MAX_PARTS * (size - OVERLAP)) < rest.length) warn("the ticket is too long to check all of it with the API; the widget's own check read it all.");
+    var self = this, found = [];
+    parts
+      .reduce(function (previous, part) {
+        return previous.then(function () {
+          if (self.restChecked !== rest) return;
+          return fetch(self.o.api + "/secrets", {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ text: part }),
+            credentials: "omit",
+          }).then(function (response) {
+            if (!response.ok) throw new Error("HTTP " + response.status);
+            return response.json().then(function (data) {
+              (Array.isArray(data.secrets) ? data.secrets : []).forEach(function (s) {
+                if (s && s.type && s.message && !found.some(function (f) { return f.type === s.type; })) found.push({ type: String(s.type), message: String(s.message) });
+              });
+            });
+          });
+        });
+      }, Promise.resolve())
+      .catch(function () {
+        // Offline or limited: the widget's own check still warns about what it knows.
+      })
+      .then(function () {
+        if (self.restChecked !== rest || !found.length) return;
+        self.restSecrets = found;
+        self.render(self.shown);
+      });
+  };
+
   // A request the browser refused outright: from another origin that is mostly CORS.
   Widget.prototype.explain = function () {
     if (this.explained) return;
@@ -314,6 +367,7 @@
   };
 
   Widget.prototype.render = function (data) {
+    this.shown = data;
     var panel = this.panel;
     while (panel.firstChild) panel.removeChild(panel.firstChild);
     if (!data || typeof data !== "object") data = {};
@@ -321,6 +375,9 @@
     // The API's warnings, then those the local check found in text the API did not get.
     var secrets = (Array.isArray(data.secrets) ? data.secrets : []).filter(function (s) {
       return s && s.message;
+    });
+    (this.restSecrets || []).forEach(function (found) {
+      if (!secrets.some(function (s) { return s.type === found.type; })) secrets.push(found);
     });
     (this.secrets || []).forEach(function (kind) {
       if (!secrets.some(function (s) { return s.type === kind; })) secrets.push({ type: kind, message: MESSAGES[kind] });

@@ -18,6 +18,7 @@ from search.deflect.suggest import (
     assess_priority,
     find_exclusion,
     recommend_channel,
+    secret_warnings,
     suggest,
     warm_up,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "find_exclusion",
     "load_policy",
     "recommend_channel",
+    "secret_warnings",
     "suggest",
     "warm_up",
 ]

@@ -270,6 +270,12 @@ def recommend_channel(
     return Channel("ticket", advice.ticket_message)
 
 
+def secret_warnings(text: str, policy: Policy | None = None) -> tuple[SecretWarning, ...]:
+    """The warnings :func:`suggest` gives about the secrets in ``text``, on their own
+    (the widget asks about the text beyond what it sends for suggestions)."""
+    return _secret_warnings(find_secrets(text), policy or default_policy())
+
+
 def _secret_warnings(findings: list[SecretFinding], policy: Policy) -> tuple[SecretWarning, ...]:
     kinds: list[str] = []
     for finding in findings:

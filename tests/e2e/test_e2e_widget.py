@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from e2e_server import ASSETS, LiveServer
+
+from tests.conftest import REPO
 
 DEMO = "/support/open-a-ticket/"
 BOUNCE = {
@@ -189,6 +192,19 @@ def test_widget_is_small_and_framework_free() -> None:
     assert (
         "innerHTML" not in source and "insertAdjacentHTML" not in source and "eval(" not in source
     )
+
+
+def test_the_widgets_own_secret_messages_are_the_policys_defaults() -> None:
+    # Shown before the API answers, or without it: the same words as the API's.
+    import yaml
+
+    source = (ASSETS / "kb-widget.js").read_text(encoding="utf-8")
+    block = source[
+        source.index("var MESSAGES = {") : source.index("};", source.index("var MESSAGES"))
+    ]
+    widget = {k: json.loads(v) for k, v in re.findall(r"(\w+): (\"(?:[^\"\\]|\\.)*\"),", block)}
+    policy = yaml.safe_load((REPO / "search" / "deflect" / "policy.yml").read_text())
+    assert widget == policy["secrets"]
 
 
 @pytest.mark.parametrize("name", ["kb-widget.js", "kb-search.js"])

@@ -171,7 +171,9 @@ def test_feedback_endpoints_any_json(
 
 @settings(max_examples=60, deadline=None)
 @given(
-    endpoint=st.sampled_from(["/api/suggest", "/api/feedback", "/api/views", "/api/events"]),
+    endpoint=st.sampled_from(
+        ["/api/suggest", "/api/secrets", "/api/feedback", "/api/views", "/api/events"]
+    ),
     content=st.one_of(
         st.binary(max_size=300),
         st.text(max_size=300).map(str.encode),

@@ -60,6 +60,23 @@ def test_suggest(client: httpx.Client, repo_index: Path) -> None:
     assert data["channel"]["recommended"] in ("chat", "ticket")
 
 
+def test_secrets_answers_the_warnings_suggest_gives_and_nothing_else(
+    client: httpx.Client,
+) -> None:
+    # The widget sends what a long ticket holds beyond what /api/suggest takes.
+    text = "log line\n" * 20 + "I changed my password yesterday. It is now Bluefin2024 ok"
+    response = client.post("/api/secrets", json={"text": text})
+    assert response.status_code == 200
+    same = client.post("/api/suggest", json={"subject": "mail", "body": text}).json()
+    assert response.json() == {"secrets": same["secrets"]}
+    assert [s["type"] for s in response.json()["secrets"]] == ["password"]
+    assert "Bluefin2024" not in response.text
+    clean = client.post("/api/secrets", json={"text": "Access denied (using password: YES)"})
+    assert clean.json() == {"secrets": []}
+    too_long = client.post("/api/secrets", json={"text": "a" * 70_000})
+    assert too_long.status_code == 413
+
+
 def test_absolute_urls_when_site_url_is_set(
     serve: Callable[[Settings], LiveServer], repo_index: Path
 ) -> None:
@@ -96,7 +113,7 @@ def _preflight(
     )
 
 
-POST_ENDPOINTS = ["/api/suggest", "/api/feedback", "/api/views", "/api/events"]
+POST_ENDPOINTS = ["/api/suggest", "/api/secrets", "/api/feedback", "/api/views", "/api/events"]
 HEAD = b"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
 
 # One test, every error path, one shape.
