@@ -1,13 +1,16 @@
 // Material for MkDocs' own search worker, run in Node.js over a built site's index.
 //
 //   node bench/material_search.mjs --worker WORKER_JS --index SEARCH_INDEX_JSON [--suggest]
+//                                  [--rewrite KB_SEARCH_JS]
 //
 // WORKER_JS is the worker that mkdocs-material ships
 // (material/templates/assets/javascripts/workers/search.*.min.js) and runs, unchanged, in
 // the browser. This script gives it what a dedicated web worker has (`self`,
 // `addEventListener("message")`, `postMessage`, `importScripts`) and talks to it with
 // Material's own messages (integrations/search/worker/message): SETUP with the index, as
-// the bundle (and kb-search.js) sends it, then one QUERY per line of stdin.
+// the bundle (and kb-search.js) sends it, then one QUERY per line of stdin. With
+// --rewrite, each query first goes through that script's exactWordsFirst(), as
+// kb-search.js sends the bundle's queries to the worker on a site we built.
 //
 // stdin:  one JSON string per line: the query as the search box holds it.
 // stdout: first {"ready": true}, then one line per query:
@@ -21,6 +24,7 @@
 // with a message on stderr and exit status 1.
 
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -42,12 +46,17 @@ const { values: args } = parseArgs({
     worker: { type: "string" },
     index: { type: "string" },
     suggest: { type: "boolean", default: false },
+    rewrite: { type: "string" },
   },
 });
 if (!args.worker || !args.index) {
   fail("usage: node material_search.mjs --worker WORKER_JS --index SEARCH_INDEX_JSON [--suggest]");
 }
 const workerFile = resolve(args.worker);
+const rewrite = args.rewrite
+  ? createRequire(import.meta.url)(resolve(args.rewrite)).exactWordsFirst
+  : (query) => query;
+if (typeof rewrite !== "function") fail(`${args.rewrite}: expected it to export exactWordsFirst`);
 
 // -- the web worker's global scope -------------------------------------------------------
 
@@ -127,7 +136,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   const query = JSON.parse(line);
   if (typeof query !== "string") fail(`expected a JSON string per line, got a ${typeof query}`);
   warnings = 0;
-  const result = await post({ type: QUERY, data: query });
+  const result = await post({ type: QUERY, data: rewrite(query) });
   if (result?.type !== RESULT || !Array.isArray(result.data?.items)) {
     fail(`expected RESULT (type ${RESULT}) with data.items, got ${describe(result)}`);
   }

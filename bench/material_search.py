@@ -8,6 +8,12 @@ built site's ``search/search_index.json``.
 The worker gets Material's own messages (SETUP with the index, then one QUERY per search)
 and the query exactly as the search box sends it; its RESULT is one group of entries per
 page, best first. One Node process answers every query of a run.
+
+On a site the kb plugin built, ``kb-search.js`` stands between Material's bundle and its
+worker and rewrites each query (``exactWordsFirst``: an exact word outweighs the prefix
+forms the worker adds). ``MaterialSearch(..., rewrite=KB_SEARCH_JS)`` does the same with
+that script's own function, so the bench measures what a static host's reader gets;
+without ``rewrite`` it is Material's search as Material ships it.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from types import TracebackType
 from typing import IO, Any, NoReturn
 
 __all__ = [
+    "KB_SEARCH_JS",
     "MIN_NODE",
     "SHIM",
     "MaterialSearch",
@@ -36,6 +43,8 @@ __all__ = [
 
 SHIM = Path(__file__).resolve().with_name("material_search.mjs")
 """The Node script that gives Material's worker a web worker's globals and talks to it."""
+KB_SEARCH_JS = Path(__file__).resolve().parents[1] / "kb_builder" / "assets" / "kb-search.js"
+"""The script whose ``exactWordsFirst`` rewrites a static site's queries to the worker."""
 MIN_NODE = 18
 """Oldest Node.js major version the shim runs on (``structuredClone``, ``util.parseArgs``);
 tested on 20."""
@@ -105,7 +114,9 @@ class MaterialSearch:
     """One Node process running Material's search worker over ``index_file``.
 
     ``suggest`` is what the site's ``search.suggest`` feature sends in SETUP (it adds
-    suggestions to a result, not results). Close it (or use it as a context manager).
+    suggestions to a result, not results). ``rewrite`` is a script exporting
+    ``exactWordsFirst`` (``KB_SEARCH_JS``) that each query goes through first. Close it (or
+    use it as a context manager).
     """
 
     def __init__(
@@ -115,6 +126,7 @@ class MaterialSearch:
         worker: Path | None = None,
         suggest: bool = False,
         node: str | None = None,
+        rewrite: Path | None = None,
     ) -> None:
         self.worker = worker or material_worker()
         self.rejected = 0
@@ -129,6 +141,7 @@ class MaterialSearch:
             "--index",
             str(index_file),
             *(["--suggest"] if suggest else []),
+            *(["--rewrite", str(rewrite)] if rewrite is not None else []),
         ]
         # stderr goes to a file (a pipe nobody reads could fill up and block the worker),
         # kept open as long as the process: close() closes it.

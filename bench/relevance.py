@@ -12,7 +12,9 @@ prints, for every labelled set:
     widget and ``POST /api/suggest`` show;
   - **lunr**: Material's own search worker (the script the installed mkdocs-material
     ships, run in Node.js by ``bench/material_search.mjs``) over ``search_index.json``,
-    sent each query as the search box sends it; pages in the order of its result groups;
+    sent each query as the search box sends it and, where the built site loads
+    ``kb-search.js``, rewritten as that script rewrites it; pages in the order of its
+    result groups: what a reader of the site on a static host gets;
   - **bm25s**: plain BM25 (``bm25s``, English stop words, no stemming) over each page's
     title + text;
 - for tickets, how ``suggest()`` applies the policy: priority exact and acceptable (next
@@ -45,7 +47,12 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import search  # noqa: E402
-from bench.material_search import MaterialSearch, MaterialSearchError, node_command  # noqa: E402
+from bench.material_search import (  # noqa: E402
+    KB_SEARCH_JS,
+    MaterialSearch,
+    MaterialSearchError,
+    node_command,
+)
 from search.deflect import suggest  # noqa: E402
 from search.documents import Document  # noqa: E402
 from search.evaluation import (  # noqa: E402
@@ -182,7 +189,13 @@ class Lunr(Engine):
 
     def __init__(self, index_file: Path, documents: Sequence[Document], *, suggest: bool) -> None:
         self.url_to_path = _page_url_to_path(documents)
-        self.material = MaterialSearch(index_file, suggest=suggest)
+        # The site's pages load kb-search.js (the kb plugin's widgets): its queries to the
+        # worker are rewritten; a site built with `widgets: false` sends them unchanged.
+        home = (index_file.parent.parent / "index.html").read_text(encoding="utf-8")
+        self.rewritten = "assets/kb/kb-search.js" in home
+        self.material = MaterialSearch(
+            index_file, suggest=suggest, rewrite=KB_SEARCH_JS if self.rewritten else None
+        )
 
     def search(self, text: str, limit: int = 10) -> list[str]:
         out: list[str] = []
@@ -351,7 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             engines.append(lunr)
             print(
                 f"Material's search worker ({lunr.material.worker.name}, Node.js) ready in "
-                f"{time.perf_counter() - started:.2f} s"
+                f"{time.perf_counter() - started:.2f} s; queries "
+                + ("rewritten as kb-search.js does" if lunr.rewritten else "as typed")
             )
         engines.append(BM25(documents))
         try:

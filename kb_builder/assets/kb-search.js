@@ -24,13 +24,47 @@
  * else "api/" under the site root. Results are built with createElement/textContent only;
  * a snippet's <mark> highlights are rebuilt from its text, never inserted as HTML.
  *
+ * The queries the bundle sends Material's worker go through exactWordsFirst() (below).
+ *
  * Either way, a search that finds nothing ("No matching documents") shows the next steps
  * the page carries in <template id="kb-search-help"> (other words, the sections, a
  * ticket; escaped by the build), and [data-kb-open-search] buttons (the 404 page) open
  * the search box.
  */
+(function (exports) {
+  "use strict";
+
+  // Material's worker appends "*" to every plain term, so "site" also matches "sites",
+  // "site?" and "sitemap", and an article whose words share the prefixes of the query's
+  // in more forms outranks the article that has the very words ("site is down": seven
+  // articles came before "My website is down"). Each plain word is also sent as itself
+  // with a boost: a term ending in "^N" gets no "*" from the worker, so the exact word
+  // counts EXACT_WORD_BOOST times, its prefix forms once. A query that uses lunr's own
+  // syntax (quotes, field:, ^, ~, *, a leading + or -) is sent as it was typed.
+  var EXACT_WORD_BOOST = 100;
+  var WORD = /^[\p{L}\p{N}_'\u2019]+(?:\.[\p{L}\p{N}_]+)*$/u;
+  var HAN = /\p{sc=Han}/u; // the worker splits Han text into its own terms
+  var SYNTAX = /["*:^~]|(?:^|\s)[+-]/;
+
+  exports.EXACT_WORD_BOOST = EXACT_WORD_BOOST;
+  exports.exactWordsFirst = function (query) {
+    query = String(query);
+    if (SYNTAX.test(query)) return query;
+    return query
+      .split(/(\s+)/)
+      .map(function (part) {
+        return WORD.test(part) && !HAN.test(part)
+          ? part + "^" + EXACT_WORD_BOOST + " " + part
+          : part;
+      })
+      .join("");
+  };
+})(typeof module === "object" && module.exports ? module.exports : (window.kbSearch = {}));
+
 (function () {
   "use strict";
+
+  if (typeof document === "undefined") return; // required by bench/material_search.mjs
 
   var script = document.currentScript;
 
@@ -69,6 +103,7 @@
       return function () {};
     }
     var SETUP = 0; // Material's SearchMessageType.SETUP
+    var QUERY = 2; // and .QUERY (its data: the search box's value)
     var workerUrl = new URL(cfg.search, location.href).href;
     // On a page opened from a Material result the bundle fetches the index itself (it
     // highlights the terms with its settings) and sends SETUP; elsewhere we do, later.
@@ -82,6 +117,9 @@
       var queue = [];
       var real = null;
       stand.postMessage = function (message) {
+        if (message && message.type === QUERY && typeof message.data === "string") {
+          message = { type: QUERY, data: window.kbSearch.exactWordsFirst(message.data) };
+        }
         if (real) real.postMessage(message);
         else queue.push(message);
       };

@@ -4,14 +4,22 @@ worker's messages or its results' shape fails here, not silently in the bench's 
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench import relevance
-from bench.material_search import MaterialSearch, MaterialSearchError, material_worker, pages
+from bench.material_search import (
+    KB_SEARCH_JS,
+    MaterialSearch,
+    MaterialSearchError,
+    material_worker,
+    pages,
+)
 from tests.conftest import article
 
 ARTICLES = {
@@ -163,3 +171,80 @@ def test_the_benchs_lunr_column_ranks_articles_by_materials_groups(index_file: P
         assert lunr.search("mail comes back", limit=1) == ["email/bounces.md"]
     finally:
         lunr.close()
+
+
+# Two articles for one query: the first has the query's words, the second more words that
+# start like them ("sites", "downtime"), which Material's "*" on every term also matches.
+EXACT_WORDS = {
+    "hosting/site-down.md": article(
+        "My website is down",
+        "The browser cannot reach it.",
+        extra_front="keywords: [site is down, site down, my site is down]",
+    ),
+    "support/moves.md": article(
+        "Moving accounts",
+        "Plan the move.",
+        extra_front="keywords: [my sites went down, downtime for sites, site migration]",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def exact_words_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import SiteFactory, minimal_sections
+
+    site = SiteFactory(tmp_path_factory.mktemp("exact-words"))
+    site.write({**minimal_sections(), **EXACT_WORDS})
+    return site.build() / "search" / "search_index.json"
+
+
+def test_kb_search_js_puts_the_articles_own_words_before_their_prefix_forms(
+    exact_words_index: Path,
+) -> None:
+    with MaterialSearch(exact_words_index) as plain:
+        assert plain.pages("site is down")[:2] == ["support/moves/", "hosting/site-down/"]
+    with MaterialSearch(exact_words_index, rewrite=KB_SEARCH_JS) as ours:
+        assert ours.pages("site is down")[:2] == ["hosting/site-down/", "support/moves/"]
+        # The prefix forms still count: "downt" finds only "downtime".
+        assert ours.pages("downt") == ["support/moves/"]
+        assert ours.rejected == 0
+
+
+def _rewrite(query: str) -> str:
+    script = (
+        "const k = require(process.argv[1]);"
+        "process.stdout.write(JSON.stringify(k.exactWordsFirst(process.argv[2])))"
+    )
+    node = shutil.which("node")
+    assert node is not None
+    done = subprocess.run(
+        [node, "-e", script, str(KB_SEARCH_JS), query], capture_output=True, text=True, check=True
+    )
+    return str(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("site is down", "site^100 site is^100 is down^100 down"),
+        ("550 5.1.1", "550^100 550 5.1.1^100 5.1.1"),
+        ("won't load", "won't^100 won't load^100 load"),
+        (
+            "Überweisung fehlgeschlagen",
+            "Überweisung^100 Überweisung fehlgeschlagen^100 fehlgeschlagen",
+        ),
+        # Hyphenated words and Han text are split by the worker itself: left as typed.
+        ("non-www redirect", "non-www redirect^100 redirect"),
+        ("邮件 mail", "邮件 mail^100 mail"),
+        # lunr's own syntax: the whole query as typed.
+        ('"site down"', '"site down"'),
+        ("title:ssl", "title:ssl"),
+        ("mail -spam", "mail -spam"),
+        ("+mail quota", "+mail quota"),
+        ("ssl~1", "ssl~1"),
+        ("cert*", "cert*"),
+        ("", ""),
+    ],
+)
+def test_exact_words_first_leaves_lunr_syntax_alone(typed: str, sent: str) -> None:
+    assert _rewrite(typed) == sent

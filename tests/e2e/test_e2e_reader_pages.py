@@ -171,3 +171,42 @@ def test_recently_updated_is_not_repeated_on_the_section_pages(
         assert page.locator(".kb-block--recent").count() == 0, section
         assert page.locator(".kb-block--section").is_visible(), section
     page.context.close()
+
+
+#: The home page's own examples of what search understands, and the article each means.
+HOME_EXAMPLES = {
+    "mail comes back": "email/bounces-ndr/",
+    "free SSL": "whm/ssl-autossl/",
+    "site is down": "hosting/site-down/",
+    "550 5.1.1": "email/bounces-ndr/",
+    "ERR_TOO_MANY_REDIRECTS": "cpanel/redirects/",
+}
+
+
+def test_the_home_pages_search_examples_find_their_article_first_on_a_static_host(
+    browser: Any, static_site: LiveServer
+) -> None:
+    # Material's worker, with the articles' phrasings in its index and kb-search.js
+    # sending each word also as itself ("site is down" put seven articles first before).
+    page = at(browser, DESKTOP)
+    page.goto(static_site.url + "/")
+    home = page.locator("article").inner_text()
+    assert all(example in home for example in HOME_EXAMPLES)  # still what the page says
+    box = page.locator("[data-md-component=search-query]")
+    first = page.locator(".md-search-result__item a.md-search-result__link").first
+    found = {}
+    for example in HOME_EXAMPLES:
+        box.fill("")
+        _search(page, example)
+        page.wait_for_function(
+            "q => document.querySelector('[data-md-component=search-query]').value === q"
+            " && document.querySelector('.md-search-result__item a')",
+            arg=example,
+            timeout=30_000,  # on a static host, Material's worker builds its index first
+        )
+        # Results follow each keystroke: wait for the list of the whole query to settle.
+        page.wait_for_timeout(600)
+        href = str(first.get_attribute("href"))
+        found[example] = next((p for p in HOME_EXAMPLES.values() if p in href), href)
+    assert found == HOME_EXAMPLES
+    page.context.close()
