@@ -121,3 +121,9 @@ def test_the_schema_analyzer_works_in_a_plain_whoosh_index() -> None:
         assert [h["path"] for h in s.search(Term("title", "5.1.1"))] == ["a.md"]
         assert [h["path"] for h in s.search(Term("title", "syn:bounc"))] == ["a.md"]
         assert [h["path"] for h in s.search(Term("content", "certif"))] == ["b.md"]
+
+
+def test_down_is_a_word_of_its_own() -> None:
+    # What a customer writes when something stopped working ("email down", "site is down").
+    assert terms("email down") == ["email", "down"]
+    assert terms("the site is down") == ["site", "down"]
