@@ -31,7 +31,7 @@
  * ticket; escaped by the build), and [data-kb-open-search] buttons (the 404 page) open
  * the search box.
  */
-(function (exports) {
+(function () {
   "use strict";
 
   // Material's worker appends "*" to every plain term, so "site" also matches "sites",
@@ -46,8 +46,7 @@
   var HAN = /\p{sc=Han}/u; // the worker splits Han text into its own terms
   var SYNTAX = /["*:^~]|(?:^|\s)[+-]/;
 
-  exports.EXACT_WORD_BOOST = EXACT_WORD_BOOST;
-  exports.exactWordsFirst = function (query) {
+  function exactWordsFirst(query) {
     query = String(query);
     if (SYNTAX.test(query)) return query;
     return query
@@ -58,13 +57,13 @@
           : part;
       })
       .join("");
-  };
-})(typeof module === "object" && module.exports ? module.exports : (window.kbSearch = {}));
+  }
 
-(function () {
-  "use strict";
-
-  if (typeof document === "undefined") return; // required by bench/material_search.mjs
+  // bench/material_search.mjs requires this file for exactWordsFirst alone.
+  if (typeof module === "object" && module.exports) {
+    module.exports = { EXACT_WORD_BOOST: EXACT_WORD_BOOST, exactWordsFirst: exactWordsFirst };
+  }
+  if (typeof document === "undefined") return;
 
   var script = document.currentScript;
 
@@ -118,7 +117,7 @@
       var real = null;
       stand.postMessage = function (message) {
         if (message && message.type === QUERY && typeof message.data === "string") {
-          message = { type: QUERY, data: window.kbSearch.exactWordsFirst(message.data) };
+          message = { type: QUERY, data: exactWordsFirst(message.data) };
         }
         if (real) real.postMessage(message);
         else queue.push(message);
