@@ -12,7 +12,9 @@ One pipeline turns article text and query text into index terms:
 4. **Synonyms** (``synonyms.yml``): a phrase of a synonym group adds the group's term
    (``syn:bounce``) at its position, in articles and queries alike, so any phrase of the
    group finds articles that use any other. Phrases are matched on stems, stop words
-   included ("mail comes back" matches "mails coming back", not "mail is coming back").
+   included ("mail comes back" matches "mails coming back"); between two of a phrase's
+   words the text may have up to two glue words, auxiliaries and determiners
+   (:data:`GLUE_WORDS`: "site *is* down" matches "site down"), never a negation.
 5. **Stop words** (``stopwords.txt``) are dropped after synonym matching.
 
 The data files are read once per process. :data:`ANALYSIS_FINGERPRINT` changes whenever
@@ -60,7 +62,14 @@ STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 FILLER_WORDS_FILE = DATA_DIR / "filler_words.txt"
 
 #: Bumped by hand when the pipeline's code or what it indexes changes meaning.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
+
+#: Words a synonym phrase may step over in the text: auxiliaries and determiners, all of
+#: them stop words. Never a negation. At most :data:`MAX_GLUE` between two phrase words.
+GLUE_WORDS = frozenset(
+    "is are was were be been being am has have had it its the a an my our your their this".split()
+)
+MAX_GLUE = 2
 
 #: Prefix of synonym-group terms. No token can contain ``:``, so they never collide.
 SYN_PREFIX = "syn:"
@@ -151,6 +160,11 @@ def _word_list(path: Path) -> frozenset[str]:
 def load_stop_words() -> frozenset[str]:
     """Words dropped from articles and queries (``stopwords.txt``)."""
     return _word_list(STOPWORDS_FILE)
+
+
+@functools.cache
+def _glue_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in GLUE_WORDS)
 
 
 @functools.cache
@@ -353,12 +367,32 @@ def _synonym_spans(stems: Sequence[str]) -> Iterator[tuple[str, int, int]]:
         if not candidates:
             continue
         for phrase, term in candidates:
-            k = len(phrase)
-            if i < covered.get(term, 0) or i + k > n:
+            if i < covered.get(term, 0) or i + len(phrase) > n:
                 continue
-            if k == 1 or tuple(stems[i : i + k]) == phrase:
-                covered[term] = i + k
-                yield term, i, i + k - 1
+            end = _phrase_end(stems, i, phrase)
+            if end is not None:
+                covered[term] = end + 1
+                yield term, i, end
+
+
+def _phrase_end(stems: Sequence[str], i: int, phrase: tuple[str, ...]) -> int | None:
+    """The index of the last word of ``phrase`` matched at ``stems[i]``, or None.
+
+    Between two words of the phrase the text may have up to :data:`MAX_GLUE` glue words
+    (``glue_words``: "site *is* down", "mail *is* coming back"); never a negation,
+    which is no glue word ("site down" does not match "site not down")."""
+    j = i
+    for k, want in enumerate(phrase):
+        if k:
+            j += 1
+            skipped = 0
+            glue = _glue_stems()
+            while j < len(stems) and stems[j] != want and stems[j] in glue and skipped < MAX_GLUE:
+                j += 1
+                skipped += 1
+        if j >= len(stems) or stems[j] != want:
+            return None
+    return j
 
 
 def _synonym_tokens(seq: Sequence[_Word]) -> Iterator[AnalyzedToken]:

@@ -126,4 +126,30 @@ def test_the_schema_analyzer_works_in_a_plain_whoosh_index() -> None:
 def test_down_is_a_word_of_its_own() -> None:
     # What a customer writes when something stopped working ("email down", "site is down").
     assert terms("email down") == ["email", "down"]
-    assert terms("the site is down") == ["site", "down"]
+    assert terms("the site is down") == ["site", "syn:site_down", "down"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the site is down", "my website has been offline", "mail is coming back", "site  down"],
+)
+def test_a_synonym_phrase_steps_over_glue_words(text: str) -> None:
+    assert any(t.startswith("syn:") for t in terms(text)), terms(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the site is not down",  # a negation is never glue
+        "site was never down",
+        "site is, as far as I know, down",  # not glue: three words apart
+        "down is the site",  # order counts
+    ],
+)
+def test_a_synonym_phrase_does_not_step_over_other_words(text: str) -> None:
+    assert "syn:site_down" not in terms(text), terms(text)
+
+
+def test_index_terms_step_over_glue_words_as_analyze_does() -> None:
+    text = "The website is offline and the mail is coming back, but the site is not down."
+    assert sorted(index_terms(text)[0]) == sorted(terms(text))
