@@ -41,6 +41,8 @@ IN_SYNONYM_WEIGHT = 0.7
 """A word inside a synonym phrase, whose group term carries the meaning."""
 FILLER_WEIGHT = 0.3
 """A filler word (``filler_words.txt``) in prose."""
+PERCENT_WEIGHT = 0.1
+"""A number written as a percentage ("mailbox full 100%"): how full, not which error."""
 SUBJECT_WEIGHT = 2.0
 """A word of a ticket's subject, next to one of its body."""
 
@@ -81,7 +83,9 @@ class QueryPlan:
         self.prose = self.prose or other.prose
 
 
-def _token_weights(tokens: list[AnalyzedToken], *, prose: bool) -> dict[str, float]:
+def _token_weights(
+    tokens: list[AnalyzedToken], *, prose: bool, text: str = ""
+) -> dict[str, float]:
     exact_spans = {(t.start, t.end) for t in tokens if t.kind is TermKind.EXACT}
     syn_spans = [(t.start, t.end) for t in tokens if t.kind is TermKind.SYNONYM]
     filler = load_filler_words() if prose else frozenset()
@@ -95,6 +99,8 @@ def _token_weights(tokens: list[AnalyzedToken], *, prose: bool) -> dict[str, flo
                 weight *= IN_SYNONYM_WEIGHT
             if t.surface in filler:
                 weight *= FILLER_WEIGHT
+            if t.surface.isdigit() and text[t.end : t.end + 1] == "%":
+                weight *= PERCENT_WEIGHT
         raw[t.term] = raw.get(t.term, 0.0) + weight
     # Repeating a word in a query should help, but not as much as a new word.
     return {term: (1.0 + math.log(w) if w > 1.0 else w) for term, w in raw.items()}
@@ -113,7 +119,7 @@ def plan_query(text: object, *, prose: bool | None = None) -> QueryPlan:
     tokens = analyze(cleaned)
     return QueryPlan(
         text=cleaned,
-        terms=_token_weights(tokens, prose=prose),
+        terms=_token_weights(tokens, prose=prose, text=cleaned),
         words=list(dict.fromkeys(surface)),
         prose=prose,
     )

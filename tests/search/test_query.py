@@ -10,6 +10,7 @@ import pytest
 
 import search
 from search import Document, KnowledgeBase
+from search.querying import plan_query
 
 
 def test_hits_carry_the_article_fields(kb: KnowledgeBase) -> None:
@@ -196,3 +197,30 @@ def test_a_question_in_front_matter_finds_its_article(
     assert build_kb(docs).query("messages land in junk folder").paths[0] == (
         "email/deliverability.md"
     )
+
+
+def test_a_percentage_says_how_full_not_which_error(build_kb: Callable[..., KnowledgeBase]) -> None:
+    # "100" as an error code or a limit is a strong term; "100%" is how full something is.
+    docs = [
+        Document(
+            path="mail/quota.md",
+            url="mail/quota/",
+            title="Mailbox quota",
+            summary="",
+            body="A mailbox that is full refuses new mail.",
+            section="mail",
+        ),
+        Document(
+            path="whm/limits.md",
+            url="whm/limits/",
+            title="Hourly limits",
+            summary="",
+            body="Mail is refused: 100/100 (100) sent; raise the limit of 100 per hour.",
+            section="whm",
+        ),
+    ]
+    kb = build_kb(docs)
+    assert kb.query("mailbox full 100%").paths[0] == "mail/quota.md"
+    assert kb.query("limit 100").paths[0] == "whm/limits.md"
+    assert kb.query("refused 100%").paths[0] == "whm/limits.md"  # still found, by its words
+    assert plan_query("full 100%").terms["100"] < plan_query("full 100").terms["100"]
