@@ -96,6 +96,12 @@ SETS: dict[str, Path] = {
     "fresh (HE) tickets": BLIND / "fresh-he-tickets.jsonl",
     "fresh (HA) queries": BLIND / "fresh-ha-queries.jsonl",
     "fresh (HA) tickets": BLIND / "fresh-ha-tickets.jsonl",
+    # A fourth blind set (2026-12-03): writers IA and IB for tuning (with more out-of-scope
+    # requests and secrets than the others), IC never read; IS wrote secrets only.
+    "tune (I) queries": BLIND / "tune-i-queries.jsonl",
+    "tune (I) tickets": BLIND / "tune-i-tickets.jsonl",
+    "fresh (IC) queries": BLIND / "fresh-ic-queries.jsonl",
+    "fresh (IC) tickets": BLIND / "fresh-ic-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
 }
 
@@ -279,6 +285,10 @@ def _print_policy(rows: Sequence[Mapping[str, Any]], scores: PolicyScores) -> No
     )
 
 
+#: Sets whose items nobody reads: --misses never lists them.
+UNTOUCHED = ("holdout", "fresh", "held-out")
+
+
 def _run_sets(
     labels: Sequence[str], engines: Sequence[Engine], kb: search.KnowledgeBase, *, misses: bool
 ) -> None:
@@ -302,7 +312,7 @@ def _run_sets(
             )
         if tickets:
             _print_policy(rows, evaluate_policy(rows, lambda s, b: suggest(s, b, kb=kb)))
-        if misses and "holdout" not in label:
+        if misses and not label.startswith(UNTOUCHED):
             ours = results["ours (suggest)" if tickets else "ours"]
             for j in ours.misses():
                 print(f"  miss {j.id}: rank {j.rank} want {j.expected[0]} got {list(j.got[:3])}")

@@ -107,9 +107,10 @@ _CARD_DETAILS = re.compile(
 # -- Support PINs ------------------------------------------------------------------------
 
 _PIN_WORD = re.compile(r"\b(?:support[\s-]+)?pin\b", re.IGNORECASE)
-# A PIN as digits, possibly grouped with spaces, dots or dashes: 482913, 48 29 13, 48.29.13.
+# A PIN as digits, possibly grouped with spaces, dots or dashes: 482913, 48 29 13, 48.29.13,
+# or broken across a line by a phone's wrapping.
 # Grouped first: "8042 19" is one PIN, not "8042" with "19" left over.
-_PIN_VALUE = r"\d{1,4}(?:[ .\-]\d{1,4}){1,7}|\d{4,8}"
+_PIN_VALUE = r"\d{1,4}(?:(?:[ .\-]|\n)\d{1,4}){1,7}|\d{4,8}"
 _PIN_DIRECT = re.compile(
     rf"\b(?:support[\s-]+)?pin(?:\s+(?:code|number|no\.?))?\s*(?:is|was|=|:|#|-|lautet|ist|est|es|é|är|là|wynosi)?\s*(?:is\s+)?(?:now\s+)?(?P<secret>{_PIN_VALUE})(?![\d.,/:-]*\d)",
     re.IGNORECASE,
@@ -161,7 +162,9 @@ _PASSWORD_BARE = re.compile(rf"{_PW}[ \t]+['\"“‘«]?(?P<secret>[^\s'\"”’
 # an .env line (SMTP_PASS=...), a PHP or JSON key ('password' => '...').
 _CONFIG_PASSWORD = re.compile(
     r"""(?:\b\w*(?:password|passwd|pass|pwd|secret)\w*['"]?\s*(?:,|=>|=|:)\s*['"](?P<quoted>[^'"\s]{3,128})['"]"""
-    r"""|^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET)[A-Z0-9_]*[ \t]*=[ \t]*['"]?(?P<env>[^\s'"]{3,128}))""",  # noqa: E501
+    r"""|^[ \t]*(?:export[ \t]+)?(?![A-Z0-9_]*PUB)[A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|_KEY|TOKEN)[A-Z0-9_]*[ \t]*=[ \t]*['"]?(?P<env>[^\s'"]{3,128})"""  # noqa: E501
+    # An XML settings file: FileZilla's <Pass encoding="base64">...</Pass>.
+    r"""|<(?:pass|password|passwd|pwd|secret)\b[^>\n]*>(?P<xml>[^<\s]{3,128})</)""",
     re.IGNORECASE | re.MULTILINE,
 )
 # Credentials on a command line: curl -u user:pass, lftp -u user,pass, wget
@@ -171,7 +174,9 @@ _COMMAND_CREDENTIALS = re.compile(
     r"(?:\s-u\s*['\"]?[^\s:,'\"]+[:,](?P<user_pass>[^\s'\"]+)"
     r"|\s--(?:http-|ftp-)?pass(?:word)?(?:=|\s+)['\"]?(?P<long>[^\s'\"]+)"
     r"|\s-p\s*['\"](?P<quoted>[^'\"\n]+)['\"]"
-    r"|\s-p(?P<attached>[^\s'\"-][^\s'\"]*))",
+    r"|\s-p(?P<attached>[^\s'\"-][^\s'\"]*)"
+    # The whole option quoted, as shells print a traced command: '-pSecret'.
+    r"|\s['\"]-p(?P<quoted_option>[^\s'\"]+)['\"])",
 )
 # A passphrase in quotes: "my password is 'correct horse battery staple'".
 _QUOTED_PASSPHRASE = re.compile(
@@ -194,6 +199,13 @@ _CREDENTIAL_CONTEXT = re.compile(
     r"|identifiants|dados\s+de\s+acesso|inloggegevens|tried)(?![\w-]))",
     re.IGNORECASE,
 )
+# What introduces a value in prose, right before it: "it's just sunshine2", "the year we
+# got him: rexie2011", "I set it to tulip2020".
+_INTRODUCED = re.compile(
+    r"(?:\b(?:is|just|be|was)|[:=]|\b(?:set|changed?|reset|updated?)\s+(?:it\s+)?to)\s*$",
+    re.IGNORECASE,
+)
+_PASSWORD_WORD_RE = re.compile(rf"^{_PW}$", re.IGNORECASE)
 # How far after a credential word a password-like value is still taken as its value.
 _CONTEXT_AFTER = 240
 _CONTEXT_BEFORE = 60
@@ -233,6 +245,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\.?$")
 _ADDRESS = re.compile(r"^[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?$")
 # A date as logs print it: 14-May-2024, 2024-05-14, 14/05/2024.
 _DATEISH = re.compile(r"^\[?\d{1,4}[-/.](?:\d{1,2}|[A-Za-z]{3,9})[-/.]\d{2,4}\]?$")
+# A name and "=" with nothing after it: an XML attribute (encoding="..."), an empty field.
+_EMPTY_ASSIGNMENT = re.compile(r"^[A-Za-z_]+=$")
+# A hexadecimal code as programs print their errors: 0x800CCC92.
+_HEX_CODE = re.compile(r"^0x[0-9a-f]+$", re.IGNORECASE)
 _VERSIONISH = re.compile(r"^\d+(?:\.\d+)+$|^v?\d+(?:\.\d+){1,3}[a-z]?$", re.IGNORECASE)
 
 
@@ -248,15 +264,17 @@ def _is_value(token: str) -> bool:
     """Not a placeholder, a mask, an address or a version."""
     if len(token) < 3 or token.lower() in _NOT_SECRETS or _MASKED.match(token):
         return False
+    if _EMPTY_ASSIGNMENT.match(token):
+        return False
     if (
         _EMAIL.match(token)
         or _ADDRESS.match(token)
         or _DATEISH.match(token)
         or "://" in token
-        or token.startswith(("/", "~", "$", "%", "(", "[", "--"))
+        or token.startswith(("/", "~", "$", "%", "(", "[", "--", "&", "?"))
     ):
         return False
-    return not _VERSIONISH.match(token)
+    return not (_VERSIONISH.match(token) or _HEX_CODE.match(token))
 
 
 def _is_secretish(token: str, *, delimited: bool) -> bool:
@@ -303,6 +321,19 @@ def _is_password_like(token: str) -> bool:
     if not (lower or upper) or not (digit or symbol):
         return False
     return lower + upper + digit + symbol >= 3
+
+
+def _is_plain_password(token: str) -> bool:
+    """Letters and digits only (``sunshine2``, ``rexie2011``): a password when prose
+    introduces it after the word password, not wherever it stands."""
+    token = token.rstrip(".,;:?!)")
+    return (
+        6 <= len(token) <= 32
+        and token.isalnum()
+        and sum(c.isalpha() for c in token) >= 3
+        and any(c.isdigit() for c in token)
+        and _is_value(token)
+    )
 
 
 def _followed_by_host(text: str, end: int) -> bool:
@@ -447,12 +478,22 @@ def _find_secrets(text: str) -> list[SecretFinding]:
         if mention(context.start()):
             continue
         window_start = max(0, context.start() - _CONTEXT_BEFORE)
+        while window_start > 0 and not norm[window_start - 1].isspace():
+            window_start -= 1  # a whole token, never the tail of one (a public key's)
         window_end = min(len(norm), context.end() + _CONTEXT_AFTER)
+        password_word = _PASSWORD_WORD_RE.match(context.group(0)) is not None
         for m in _TOKEN.finditer(norm, window_start, window_end):
             token = m.group(0)
             if _KEY_VALUE.match(token):
                 continue  # "plan=Basic" in a pasted request: a field, not a secret
-            if _is_password_like(token) and not _followed_by_host(norm, m.end()):
+            if _followed_by_host(norm, m.end()):
+                continue
+            if _is_password_like(token) or (
+                password_word
+                and m.start() >= context.end()
+                and _is_plain_password(token)
+                and _INTRODUCED.search(norm, max(0, m.start() - 30), m.start())
+            ):
                 add("password", m.start(), m.start() + len(token.rstrip(".,;:?)")))
 
     for m in _PIN_DIRECT.finditer(norm):
@@ -490,7 +531,9 @@ def _find_secrets(text: str) -> list[SecretFinding]:
             # repeated (test cards such as 4111 1111 1111 1111 count when they are named).
             nearby = norm[max(0, m.start() - 60) : m.start()]
             grouped = _CARD_GROUPED.match(card) and len(set(digits)) > 2
-            if grouped or _CARD_CONTEXT.search(nearby):
+            # Or followed by its expiry or security code ("5412... exp 09/27 cvc 412").
+            details = _CARD_DETAILS.search(norm, m.end(), m.end() + 40)
+            if grouped or _CARD_CONTEXT.search(nearby) or details:
                 add("card_number", m.start(), m.start() + len(card))
         # Printed in a card's groups with its expiry or security code next to it: a card
         # even when a digit is mistyped and the checksum fails.

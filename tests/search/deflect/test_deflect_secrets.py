@@ -142,6 +142,25 @@ DISCLOSURES = [
     ("Bill this: 5312 7741 0093 2268 expires 11/28", "card_number", "5312 7741 0093 2268"),
     # An administrator's name and password as a pair.
     ("to check it, the administrator is opsadmin / Tidal%Gate42", "password", "Tidal%Gate42"),
+    # Letters and digits only, introduced in prose after the word password.
+    ("i set the password to something simple, its just sunshine2 lol", "password", "sunshine2"),
+    ("the password is her dog's name and the year: rexie2011", "password", "rexie2011"),
+    ("I reset the password and set it to tulip2020, still fails", "password", "tulip2020"),
+    # A PIN a phone wrapped onto two lines; a card with its expiry after it.
+    ("my Support PIN is 83\n0542 (the app wraps it)", "support_pin", "83\n0542"),
+    ("new one:\n\n5412527627867750 exp 09/27 cvc 412", "card_number", "5412527627867750"),
+    # Keys and tokens in an .env file, a password in an XML settings file, a traced command.
+    (
+        "APP_ENV=production\nAPP_KEY=base64:Xs4wsSqdIKbX2Pr2m2VwRzZvr0ufUiZY=\n",
+        "password",
+        "base64:Xs4wsSqdIKbX2Pr2m2VwRzZvr0ufUiZY=",
+    ),
+    (
+        '<Pass encoding="base64">Q29wcGVyLktldHRsZSE0NA==</Pass>',
+        "password",
+        "Q29wcGVyLktldHRsZSE0NA==",
+    ),
+    ("+ /usr/bin/mysqldump -u shop_wp '-pTee#Time88' shop_wp", "password", "Tee#Time88"),
 ]
 
 HARMLESS = [
@@ -196,6 +215,14 @@ HARMLESS = [
     # An address without a dot in its domain near a credential word; dates in a log.
     "The queue holds mail to tom.ryder.1187@localpart and the logins page shows odd IPs",
     "I tried again: [03-Jun-2025 10:14:07 UTC] PHP Fatal error: Allowed memory size exhausted",
+    # A public key before a credential word; an empty parameter; a program's error code.
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINTUb0eDsEJCxiiTLBIJZxDwvHXAyhWT498z1QYzLwot m@x\n\n"
+    "I tried importing it",
+    "GET /execute/Email/add_pop?email=orders&password=&quota=1024 says: specify a password",
+    "Outlook reported error (0x800CCC92): verify your user name and password",
+    "the password for the shop2024 mailbox is not working",
+    "I changed the password to the one in the email, login fails",
+    "PUBLIC_KEY=ssh-rsa-not-a-secret\nDKIM_PUBLIC_KEY=v1",
 ]
 
 
@@ -206,13 +233,20 @@ def test_disclosures_are_found_and_masked(text: str, kind: str, secret: str) -> 
     assert secret not in mask_secrets(text, findings)
 
 
-def test_a_blind_set_of_disclosures_and_look_alikes() -> None:
-    # 150 texts written by a writer who never saw this detector (bench/data): tuned on.
-    path = Path(__file__).resolve().parents[3] / "bench" / "data" / "tune-g-secrets.jsonl"
+@pytest.mark.parametrize(("name", "misses"), [("tune-g", 1), ("tune-i", 0)])
+def test_a_blind_set_of_disclosures_and_look_alikes(name: str, misses: int) -> None:
+    # Texts by writers who never saw this detector (bench/data): 150 (G) and 100 (IS), tuned
+    # on. Where a writer marked the values (IS), none of them may be left in the masked text.
+    path = Path(__file__).resolve().parents[3] / "bench" / "data" / f"{name}-secrets.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     missed = [r["id"] for r in rows if r["contains_secret"] and not find_secrets(r["text"])]
     alarms = [r["id"] for r in rows if not r["contains_secret"] and find_secrets(r["text"])]
-    assert len(missed) <= 1 and not alarms, (missed, alarms)
+    leaks = [
+        r["id"]
+        for r in rows
+        if any(v in mask_secrets(r["text"]) for v in r.get("secret_values", []))
+    ]
+    assert len(missed) <= misses and not alarms and not leaks, (missed, alarms, leaks)
 
 
 @pytest.mark.parametrize("text", HARMLESS)
