@@ -83,9 +83,7 @@ class QueryPlan:
         self.prose = self.prose or other.prose
 
 
-def _token_weights(
-    tokens: list[AnalyzedToken], *, prose: bool, text: str = ""
-) -> dict[str, float]:
+def _token_weights(tokens: list[AnalyzedToken], *, prose: bool, text: str = "") -> dict[str, float]:
     exact_spans = {(t.start, t.end) for t in tokens if t.kind is TermKind.EXACT}
     syn_spans = [(t.start, t.end) for t in tokens if t.kind is TermKind.SYNONYM]
     filler = load_filler_words() if prose else frozenset()

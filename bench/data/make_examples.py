@@ -5,9 +5,9 @@
 ``search/deflect/examples/tickets.jsonl`` gets every ticket of the shared dev set
 (``../shared/dev/tickets.jsonl`` or ``$KB_DEV_TICKETS``) and of this folder's tuning sets
 (``tune-tickets.jsonl``, ``tune-ec-tickets.jsonl``, ``tune-f-tickets.jsonl``,
-``tune-h-tickets.jsonl``), ordered by
-id, with the fields the model and the cross-validation use. Never the ``holdout-*``
-half. A test checks that the file is exactly this union, so it cannot drift; a new
+``tune-h-tickets.jsonl``, ``tune-i-tickets.jsonl``), ordered by id, with the fields the
+model and the cross-validation use. Never the ``holdout-*`` halves or the ``fresh-*``
+writers. A test checks that the file is exactly this union, so it cannot drift; a new
 labelled ticket goes into one of the sources and this script is run again, in the same
 pull request.
 """
@@ -30,6 +30,7 @@ SOURCES = (
     HERE / "tune-ec-tickets.jsonl",
     HERE / "tune-f-tickets.jsonl",
     HERE / "tune-h-tickets.jsonl",
+    HERE / "tune-i-tickets.jsonl",
 )
 OUT = REPO / "search" / "deflect" / "examples" / "tickets.jsonl"
 FIELDS = (
