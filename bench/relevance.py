@@ -102,6 +102,9 @@ SETS: dict[str, Path] = {
     "tune (I) tickets": BLIND / "tune-i-tickets.jsonl",
     "fresh (IC) queries": BLIND / "fresh-ic-queries.jsonl",
     "fresh (IC) tickets": BLIND / "fresh-ic-tickets.jsonl",
+    # A fifth blind set (2026-12-03): writers JA and JB, tuning (breadth edge cases).
+    "tune (J) queries": BLIND / "tune-j-queries.jsonl",
+    "tune (J) tickets": BLIND / "tune-j-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
 }
 

@@ -29,13 +29,14 @@ weak", a masked ``********``) are not disclosures.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from kb_text import CONTROL_CHARS
 
-__all__ = ["SECRET_KINDS", "SecretFinding", "find_secrets", "mask_secrets"]
+__all__ = ["SECRET_KINDS", "SecretFinding", "find_secrets", "mask_secrets", "warm_secret_detector"]
 
 SECRET_KINDS = ("password", "support_pin", "api_token", "private_key", "card_number")
 """Every kind of secret :func:`find_secrets` reports."""
@@ -77,13 +78,14 @@ _AUTH_HEADER = re.compile(
     re.IGNORECASE,
 )
 _KEYED_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9])(?:api[_\s-]?(?:key|token|secret)|access[_\s-]?(?:token|key)|secret(?:[_\s-]?access)?[_\s-]?key|client[_\s-]?secret|auth[_\s-]?token|token)\s*(?:is|was|[:=])\s*['\"]?(?P<secret>[A-Za-z0-9_\-.=+/]{16,})",
+    r"(?<![A-Za-z0-9])(?:api[_\s-]?(?:key|token|secret)|access[_\s-]?(?:token|key)|secret(?:[_\s-]?access)?[_\s-]?key|client[_\s-]?secret|auth[_\s-]?token|token)['\"]?\s*(?:is|was|[:=])\s*['\"]?(?P<secret>[A-Za-z0-9_\-.=+/]{16,})",
     re.IGNORECASE,
 )
-# Vendors' published key formats: GitHub, GitLab, Slack, Stripe, OpenAI-style "sk-";
+# Vendors' published key formats: GitHub, GitLab, Slack, Stripe (not its publishable pk_
+# keys, public by design), OpenAI-style "sk-";
 # the mail APIs websites send through (SendGrid, Mailgun); Google API keys.
 _VENDOR_TOKEN = re.compile(
-    r"\b(?:ghp|gho|ghs|ghu|github_pat|glpat|xox[abposr]|sk(?:_live|_test)?|rk_live|pk_live)[-_][A-Za-z0-9_\-]{16,}\b"
+    r"\b(?:ghp|gho|ghs|ghu|github_pat|glpat|xox[abposr]|sk(?:_live|_test)?|rk_live)[-_][A-Za-z0-9_\-]{16,}\b"
     r"|\bSG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}"
     r"|\bkey-[0-9a-f]{32}\b"
     r"|\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])"
@@ -106,7 +108,10 @@ _CARD_DETAILS = re.compile(
 
 # -- Support PINs ------------------------------------------------------------------------
 
-_PIN_WORD = re.compile(r"\b(?:support[\s-]+)?pin\b", re.IGNORECASE)
+# Letters on either side, not a word boundary: "支持PIN：" has no boundary before "PIN".
+_PIN_WORD = re.compile(
+    r"(?<![A-Za-z])(?:support[\s-]+)?(?:pin|пин|пін)(?![A-Za-z])|الرقم\s+السري", re.IGNORECASE
+)
 # A PIN as digits, possibly grouped with spaces, dots or dashes: 482913, 48 29 13, 48.29.13,
 # or broken across a line by a phone's wrapping.
 # Grouped first: "8042 19" is one PIN, not "8042" with "19" left over.
@@ -115,14 +120,32 @@ _PIN_DIRECT = re.compile(
     rf"\b(?:support[\s-]+)?pin(?:\s+(?:code|number|no\.?))?\s*(?:is|was|=|:|#|-|lautet|ist|est|es|é|är|là|wynosi)?\s*(?:is\s+)?(?:now\s+)?(?P<secret>{_PIN_VALUE})(?![\d.,/:-]*\d)",
     re.IGNORECASE,
 )
+# Not when more digits follow: a phone number ("910 55 73 28", "+91 70423 18856").
 _DIGITS = re.compile(
-    r"(?<![#\d\w.,/:-])(?P<secret>\d{5,8}|\d{2,3}(?:[ .]\d{2,3}){1,3}|\d(?:[ .]\d){3,7})(?![\d\w.,/:-]|\s*(?:rows|gb|mb|kb|%|ms|s\b|min|days?|hours?|times))",  # noqa: E501
+    r"(?<![#+\d\w.,/:-])(?<!\d[ .])(?P<secret>\d{5,8}|\d{2,3}(?:[ .]\d{2,3}){1,3}|\d(?:(?:\s*[.\-]\s*|\s)\d){3,7})(?![\d\w/:-]|[.,]\w|[ .]\d|\s*(?:rows|gb|mb|kb|%|ms|s\b|min|days?|hours?|times))",  # noqa: E501
     re.IGNORECASE,
 )
-# A PIN read out in words: "four four seven one nine" (a dictated ticket).
+# A PIN read out in words, in the customer's language, or digits and words mixed
+# ("four four seven one nine", "drei, acht, null, eins", "7 девять 3 ноль 2 5").
+_DIGIT_WORDS = (
+    "zero|oh|one|two|three|four|five|six|seven|eight|nine"
+    "|null|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun"
+    "|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
+    "|zéro|un|deux|trois|quatre|cinq|six|sept|huit|neuf"
+    "|um|dois|três|quatro|sete|oito|nove"
+    "|due|tre|quattro|cinque|sei|sette|otto"
+    "|nul|een|twee|drie|vijf|zes|zeven|negen"
+    "|sıfır|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz"
+    "|jeden|dwa|trzy|cztery|pięć|sześć|siedem|osiem|dziewięć"
+    "|nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan"
+    "|không|một|hai|ba|bốn|năm|sáu|bảy|tám|chín"
+    "|ноль|нуль|один|два|три|четыре|чотири|пять|п['’]ять|шесть|шість|семь|сім|восемь|вісім"
+    "|девять|дев['’]ять"
+)
 _SPOKEN_DIGITS = re.compile(
-    r"\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)[\s,-]+){3,7}"
-    r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
+    rf"(?<!\w)(?:(?:{_DIGIT_WORDS}|\d)[\s,\-]+){{3,7}}(?:{_DIGIT_WORDS}|\d)(?!\w)"
+    # Chinese and Japanese digits, written together.
+    r"|[零〇一二三四五六七八九]{4,8}",
     re.IGNORECASE,
 )
 #: How far after the word PIN a PIN-length number is still taken as the PIN.
@@ -152,7 +175,10 @@ _PASSWORD_OBJECT = (
     r"(?:\s+[^\s:=]{1,30}){1,4}?)?"
 )
 # A dash inside a name ("marija-keramika.example") is not the "-" of "password - x".
-_IS = r"(?:\b(?:is|was|is\s+now|ist|es|est|é|je|är|là|это|هي)(?!\w)|:|=|->|→|(?<![\w.@])-)"
+_IS = (
+    r"(?:\b(?:is|was|is\s+now|ist|es|est|c['’]est|é|è|je|är|er|là|это|هي)(?!\w)"
+    r"|:|=|->|→|—|–|(?<![\w.@])-)"
+)
 _PASSWORD_DELIMITED = re.compile(
     rf"{_PW}{_PASSWORD_OBJECT}\s*(?:{_IS})\s*:?\s*['\"“‘«]?(?P<secret>[^\s'\"”’»]+)",
     re.IGNORECASE,
@@ -162,7 +188,10 @@ _PASSWORD_BARE = re.compile(rf"{_PW}[ \t]+['\"“‘«]?(?P<secret>[^\s'\"”’
 # an .env line (SMTP_PASS=...), a PHP or JSON key ('password' => '...').
 _CONFIG_PASSWORD = re.compile(
     r"""(?:\b\w*(?:password|passwd|pass|pwd|secret)\w*['"]?\s*(?:,|=>|=|:)\s*['"](?P<quoted>[^'"\s]{3,128})['"]"""
-    r"""|^[ \t]*(?:export[ \t]+)?(?![A-Z0-9_]*PUB)[A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|_KEY|TOKEN)[A-Z0-9_]*[ \t]*=[ \t]*['"]?(?P<env>[^\s'"]{3,128})"""  # noqa: E501
+    # An .env, shell or YAML line (a docker-compose list item: "- MYSQL_PASSWORD=...").
+    r"""|^[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?![A-Z0-9_]*PUB)[A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|_KEY|TOKEN)[A-Z0-9_]*[ \t]*(?:=|:[ \t])[ \t]*['"]?(?P<env>[^\s'"]{3,128})"""  # noqa: E501
+    # WordPress's keys and salts: define( 'AUTH_KEY', '...' ), spaces and all.
+    r"""|\bdefine\(\s*['"]\w*(?:_KEY|_SALT)['"]\s*,\s*'(?P<salt>[^'\n]{8,128})'"""
     # An XML settings file: FileZilla's <Pass encoding="base64">...</Pass>.
     r"""|<(?:pass|password|passwd|pwd|secret)\b[^>\n]*>(?P<xml>[^<\s]{3,128})</)""",
     re.IGNORECASE | re.MULTILINE,
@@ -183,11 +212,53 @@ _QUOTED_PASSPHRASE = re.compile(
     rf"{_PW}{_PASSWORD_OBJECT}\s*(?:{_IS})\s*:?\s*(?:'(?P<single>[^'\n]{{4,64}})'|\"(?P<double>[^\"\n]{{4,64}})\"|“(?P<curly>[^”\n]{{4,64}})”)",
     re.IGNORECASE,
 )
+# The word, a few words, then a colon: "şifre her zamanki: X", "hasło to: X".
+_PASSWORD_WORDS_COLON = re.compile(
+    rf"{_PW}(?:[ \t]+[^\s:=.,;!?()]{{1,20}}){{1,3}}[ \t]*:[ \t]*['\"“‘«]?(?P<secret>[^\s'\"”’»]+)",
+    re.IGNORECASE,
+)
+# Told to try or use a value: "passwordnya coba pakai X", "la contraseña prueba con X",
+# "for the password use the same as always, X", "she says try X".
+_TRY = (
+    rf"{_PW}(?:nya)?\b[^\n!?]{{0,60}}?\b(?:try|use|with|con|pakai|usa|utilise[zr]?|probeer|gebruik"
+    r"|nimm|tente|essaie[zr]?)\b"
+)
+_VALUE = r"\s*['\"“‘«]?(?P<secret>[^\s,;'\"”’».!?]+)"
+_PASSWORD_TRY = re.compile(_TRY + _VALUE, re.IGNORECASE)
+# ... or after a few words and a comma: "usa pure quella solita, X".
+_PASSWORD_TRY_AFTER = re.compile(_TRY + r"[^\n.!?,:]{0,40}[,:]" + _VALUE, re.IGNORECASE)
+# A credentials list: "user batiksekar, password kembangmelati".
+_USER_THEN_PASSWORD = re.compile(
+    rf"\b(?:user(?:name)?|usuario|utilisateur|benutzer(?:name)?|login|логин|kullan[ıi]c[ıi]\s+ad[ıi])\s*:?\s*[^\s,;]+\s*[,;]?\s*{_PW}\s*:?\s*['\"“‘«]?(?P<secret>[^\s,;'\"”’»]+)",
+    re.IGNORECASE,
+)
+# Asked for in a question, given alone on the next line (a chat or phone call retold).
+_PASSWORD_NEXT_LINE = re.compile(
+    rf"{_PW}[^\n]{{0,80}}[?？]\s*\n[ \t]*(?P<secret>[^\s]{{6,64}})[ \t]*(?:\n|$)", re.IGNORECASE
+)
+# Once a text has given a password away, it is a list of credentials: the other values
+# after the word ("... password burungmerpati") or a "try" are taken more readily.
+_MORE_PASSWORDS = re.compile(
+    rf"{_PW}\s*[:=—–-]?\s*['\"“‘«]?(?P<secret>[^\s,;'\"”’»]+)"
+    r"|\b(?:try|coba|prueba|probeer|essaie|tente|versuch\w*)\s+(?:(?:with|con|pakai|mit|avec|com)\s+)?"
+    r"['\"“‘«]?(?P<tried>[^\s,;'\"”’».!?]+)",
+    re.IGNORECASE,
+)
+# An htpasswd line: the user and a password hash (Apache's apr1, bcrypt, crypt).
+_HTPASSWD = re.compile(
+    r"^[ \t]*[\w.@-]+:(?P<secret>\$(?:apr1|2[aby]|1|5|6)\$[./\w$]{8,})", re.MULTILINE
+)
 _URL_CREDENTIALS = re.compile(
     r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:(?P<secret>[^\s@/]+)@", re.IGNORECASE
 )
 _LOGIN_PAIR = re.compile(
     r"\b(?:login|log-in|credentials|admin(?:istrator)?|username\s+and\s+password|user\s*/\s*pass(?:word)?)\b[^.\n]{0,40}?(?:\bis\b|:)\s*[^\s/]+\s*(?:/|:|,|\s+and\s+)\s*(?P<secret>[^\s]+)",
+    re.IGNORECASE,
+)
+# A panel's name, then "user / password" (a signature: "WHM: daveit / BlueHeron7"): the
+# value must look like a password, not a menu path ("cPanel: Email / Forwarders").
+_PANEL_PAIR = re.compile(
+    r"\b(?:whm|cpanel|webmail|ftp|sftp|wp-admin|wordpress)\b[^\n:]{0,40}:\s*[^\s/]+\s*/\s*(?P<secret>[^\s/]+)(?:\s|$)",
     re.IGNORECASE,
 )
 # Words that announce credentials: the sentences after them may hold the value.
@@ -206,6 +277,13 @@ _INTRODUCED = re.compile(
     re.IGNORECASE,
 )
 _PASSWORD_WORD_RE = re.compile(rf"^{_PW}$", re.IGNORECASE)
+# A value named for what it is, right before it: a form's CSRF token, a log's request,
+# session or unique id ([unique_id "aFD0z..."], name="_token" value="...", session=<...>).
+_NAMED_ID = re.compile(
+    r"(?:csrf\w*|xsrf\w*|nonce|_token|authenticity_token|unique_id|request[_-]?id|session(?:[_-]?id)?"
+    r"|ray[_-]?id|trace[_-]?id|message[_-]?id|msgid)['\"]?\s*(?:value\s*)?[=:]?\s*['\"<\[]?\s*$",
+    re.IGNORECASE,
+)
 # How far after a credential word a password-like value is still taken as its value.
 _CONTEXT_AFTER = 240
 _CONTEXT_BEFORE = 60
@@ -213,7 +291,10 @@ _TOKEN = re.compile(r"[^\s()\[\]{}<>,;\"'“”‘’«»\\&]+")
 
 # Error messages and prose that mention a password without giving one.
 _MENTION_ONLY = re.compile(
-    r"\(using\s+password:\s*(?:yes|no)\)|password\s*:\s*(?:yes|no)\b", re.IGNORECASE
+    r"\(using\s+password:\s*(?:yes|no)\)|password\s*:\s*(?:yes|no)\b"
+    # A mail server's log line: "imap-login: Login: user=<...>, session=<...>".
+    r"|\b(?:imap|pop3|submission|managesieve|lmtp)-login:\s*(?:login|disconnected|aborted)\b",
+    re.IGNORECASE,
 )
 
 # Words that follow "password is ..." in ordinary prose, i.e. no disclosure.
@@ -227,7 +308,8 @@ _NOT_SECRETS = frozenset(
     reset-link link protected change changes policy please again there here than then
     yes true false none null hidden redacted removed masked below above attached
     use enter type see click ask contact choose leave keep check as via sent emailed
-    provided unchanged forgotten lost unknown
+    provided unchanged forgotten lost unknown kept given shown known written stolen broken
+    taken chosen told held
     strength complexity requirements protection recovery reminder hint prompts dialog
     window expiry expires expiration rules rule length characters entered typed
     incorrecta incorrecto falsch faux errado onjuist неверный
@@ -236,7 +318,9 @@ _NOT_SECRETS = frozenset(
 _MASKED = re.compile(
     r"^[*•●◦∙·⚫xX#._\-]{3,}(?:$|&)|^\[?(?:redacted|hidden|removed)\]?$|^<[^>]*>$"
     # Placeholders of sample files and manuals: password_here, YOUR_PASSWORD, changeme.
-    r"|^(?:\w*_here|your[_-]?\w+|changeme|example\w*|x{3,}|\.\.\.)$",
+    r"|^(?:\w*_here|your[_-]?\w+|changeme|example\w*|x{3,}|\.\.\.)$"
+    # A name in capitals and underscores: JOUW_WACHTWOORD, VOTRE_MOT_DE_PASSE.
+    r"|^(?-i:[A-Z]+(?:_[A-Z]+)+)$",
     re.IGNORECASE,
 )
 _KEY_VALUE = re.compile(r"^[A-Za-z_][\w.-]*[=:]")
@@ -244,12 +328,32 @@ _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\.?$")
 # An address without a dot in its domain ("mary.hopkins@somewhere"), all lower case.
 _ADDRESS = re.compile(r"^[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?$")
 # A date as logs print it: 14-May-2024, 2024-05-14, 14/05/2024.
-_DATEISH = re.compile(r"^\[?\d{1,4}[-/.](?:\d{1,2}|[A-Za-z]{3,9})[-/.]\d{2,4}\]?$")
+_DATEISH = re.compile(
+    r"^\[?\d{1,4}[-/.](?:\d{1,2}|[A-Za-z]{3,9})[-/.]\d{2,4}\]?$"
+    # An ISO 8601 timestamp as CI and API logs print it: 2025-06-20T14:02:00.0000000Z.
+    r"|^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 # A name and "=" with nothing after it: an XML attribute (encoding="..."), an empty field.
 _EMPTY_ASSIGNMENT = re.compile(r"^[A-Za-z_]+=$")
+_CODE_CALL = re.compile(r"[A-Za-z_]{3,}\(")
+_REPLY_LINE = re.compile(r"^\d{3}-[A-Za-z]")
 # A hexadecimal code as programs print their errors: 0x800CCC92.
 _HEX_CODE = re.compile(r"^0x[0-9a-f]+$", re.IGNORECASE)
 _VERSIONISH = re.compile(r"^\d+(?:\.\d+)+$|^v?\d+(?:\.\d+){1,3}[a-z]?$", re.IGNORECASE)
+
+
+# Names of programs and services customers mention next to their password ("I use
+# Roundcube"): never taken for a password someone was told to try.
+_PRODUCT_NAMES = frozenset(
+    """
+    roundcube squirrelmail horde thunderbird outlook filezilla cyberduck winscp putty
+    cloudflare wordpress woocommerce joomla drupal magento prestashop opencart softaculous
+    phpmyadmin cpanel webmail spamassassin letsencrypt autossl imunify cloudlinux litespeed
+    elementor gutenberg jetpack wordfence updraftplus mailchimp sendgrid mailgun gmail
+    hotmail icloud office365 microsoft android samsung iphone chrome firefox safari
+    1password lastpass bitwarden keepass keepassxc dashlane
+    """.split()
+) | {"vxnlcm5hbwu6", "ugfzc3dvcmq6"}  # SMTP AUTH LOGIN's base64 "Username:", "Password:"
 
 
 def _looks_like_word(token: str) -> bool:
@@ -271,7 +375,10 @@ def _is_value(token: str) -> bool:
         or _ADDRESS.match(token)
         or _DATEISH.match(token)
         or "://" in token
-        or token.startswith(("/", "~", "$", "%", "(", "[", "--", "&", "?"))
+        or _CODE_CALL.search(token)  # code: trim(file_get_contents(...))
+        or _REPLY_LINE.match(token)  # a server's reply line: 220-This server ...
+        or token.lower() in _PRODUCT_NAMES
+        or token.startswith(("/", "~", "$", "%", "(", "[", "--", "&", "?", "#"))
     ):
         return False
     return not (_VERSIONISH.match(token) or _HEX_CODE.match(token))
@@ -314,6 +421,8 @@ def _is_password_like(token: str) -> bool:
         return False
     if token.rstrip("!").isalpha():
         return False  # "Danke!": a word and its exclamation mark
+    if any(c in "「」『』、。，：；（）！？" for c in token):
+        return False  # a run of Japanese or Chinese prose, not one value
     lower = any(c.islower() for c in token)
     upper = any(c.isupper() for c in token)
     digit = any(c.isdigit() for c in token)
@@ -333,6 +442,40 @@ def _is_plain_password(token: str) -> bool:
         and sum(c.isalpha() for c in token) >= 3
         and any(c.isdigit() for c in token)
         and _is_value(token)
+    )
+
+
+@functools.cache
+def _english_words() -> frozenset[str]:
+    """English words (pyspellchecker's list), loaded the first time a text needs them."""
+    try:
+        from spellchecker import SpellChecker  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - a dependency of the project
+        return frozenset()
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+def warm_secret_detector() -> None:
+    """Load the word list the detector reads (about 0.4 s) before the first text needs it."""
+    _english_words()
+
+
+def _is_tried_value(token: str) -> bool:
+    """A value a customer was told to try or use as the password: password-like, letters
+    with digits, or one long word that is no English word nor a program's name (words
+    run together: ``kucingorenlucu``, ``MisterWhiskers``, ``калиновийміст``)."""
+    token = _strip(token, delimited=False)
+    if not _is_value(token):
+        return False
+    if _is_password_like(token) or _is_plain_password(token):
+        return True
+    lower = token.lower()
+    return (
+        token.isalpha()
+        and len(token) >= 8
+        and lower not in _NOT_SECRETS
+        and lower not in _PRODUCT_NAMES
+        and lower not in _english_words()
     )
 
 
@@ -445,8 +588,11 @@ def _find_secrets(text: str) -> list[SecretFinding]:
     def mention(start: int) -> bool:
         return any(s <= start < e for s, e in mentions)
 
-    for m in _URL_CREDENTIALS.finditer(norm):
+    for m in _HTPASSWD.finditer(norm):
         add("password", m.start("secret"), m.end("secret"))
+    for m in _URL_CREDENTIALS.finditer(norm):
+        if _is_value(m.group("secret")):  # not "${DB_PASS}"
+            add("password", m.start("secret"), m.end("secret"))
     for m in _COMMAND_CREDENTIALS.finditer(norm):
         group = m.lastindex or 0  # the alternative that matched holds the value
         if _is_value(m.group(group)):
@@ -472,8 +618,33 @@ def _find_secrets(text: str) -> list[SecretFinding]:
                 end = m.start("secret") + len(_strip(value, delimited=delimited))
                 add("password", m.start("secret"), end)
     for m in _LOGIN_PAIR.finditer(norm):
-        if _is_secretish(m.group("secret"), delimited=True):
+        if not mention(m.start()) and _is_secretish(m.group("secret"), delimited=True):
             add("password", m.start("secret"), m.end("secret"))
+    for m in _PANEL_PAIR.finditer(norm):
+        if _is_secretish(m.group("secret"), delimited=False):
+            add("password", m.start("secret"), m.end("secret"))
+    for pattern in (
+        _PASSWORD_WORDS_COLON,
+        _PASSWORD_TRY,
+        _PASSWORD_TRY_AFTER,
+        _USER_THEN_PASSWORD,
+        _PASSWORD_NEXT_LINE,
+    ):
+        for m in pattern.finditer(norm):
+            value = m.group("secret")
+            if not mention(m.start()) and not _KEY_VALUE.match(value) and _is_tried_value(value):
+                add(
+                    "password",
+                    m.start("secret"),
+                    m.start("secret") + len(_strip(value, delimited=False)),
+                )
+    if any(f.type == "password" for f in found):
+        for m in _MORE_PASSWORDS.finditer(norm):
+            group = "secret" if m.group("secret") is not None else "tried"
+            value = m.group(group)
+            if not mention(m.start()) and not _KEY_VALUE.match(value) and _is_tried_value(value):
+                end = m.start(group) + len(_strip(value, delimited=False))
+                add("password", m.start(group), end)
     for context in _CREDENTIAL_CONTEXT.finditer(norm):
         if mention(context.start()):
             continue
@@ -481,11 +652,15 @@ def _find_secrets(text: str) -> list[SecretFinding]:
         while window_start > 0 and not norm[window_start - 1].isspace():
             window_start -= 1  # a whole token, never the tail of one (a public key's)
         window_end = min(len(norm), context.end() + _CONTEXT_AFTER)
+        while window_end < len(norm) and not norm[window_end].isspace():
+            window_end += 1  # nor the head of one ("[15-Mar" of a log's date)
         password_word = _PASSWORD_WORD_RE.match(context.group(0)) is not None
         for m in _TOKEN.finditer(norm, window_start, window_end):
             token = m.group(0)
             if _KEY_VALUE.match(token):
                 continue  # "plan=Basic" in a pasted request: a field, not a secret
+            if _NAMED_ID.search(norm, max(0, m.start() - 24), m.start()):
+                continue  # a CSRF token, a request or session id: named for what it is
             if _followed_by_host(norm, m.end()):
                 continue
             if _is_password_like(token) or (
@@ -534,7 +709,7 @@ def _find_secrets(text: str) -> list[SecretFinding]:
             # Or followed by its expiry or security code ("5412... exp 09/27 cvc 412").
             details = _CARD_DETAILS.search(norm, m.end(), m.end() + 40)
             if grouped or _CARD_CONTEXT.search(nearby) or details:
-                add("card_number", m.start(), m.start() + len(card))
+                add("card_number", m.start(), _card_details_end(norm, m.start() + len(card)))
         # Printed in a card's groups with its expiry or security code next to it: a card
         # even when a digit is mistyped and the checksum fails.
         if (
@@ -546,6 +721,20 @@ def _find_secrets(text: str) -> list[SecretFinding]:
 
     found.sort(key=lambda f: f.start)
     return found
+
+
+# After a card number, on its line or the next: the expiry and the security code.
+_CARD_EXTRA = re.compile(r"(?<![\d/])(?:\d{1,2}\s*/\s*\d{2,4}|\d{3,4})(?![\d/])")
+
+
+def _card_details_end(norm: str, end: int) -> int:
+    """Where a card's details end: its expiry and security code, written after the number
+    on its line or the next, are part of the one disclosure."""
+    stop = norm.find("\n\n", end)
+    window_end = min(end + 80, len(norm) if stop < 0 else stop)
+    for m in _CARD_EXTRA.finditer(norm, end, window_end):
+        end = m.end()
+    return end
 
 
 def mask_secrets(text: str, findings: list[SecretFinding] | None = None) -> str:

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kb_text.secrets import SecretFinding, find_secrets, mask_secrets
+from kb_text.secrets import SecretFinding, find_secrets, mask_secrets, warm_secret_detector
 from search.deflect.policy import LEVELS, Exclusion, Policy, PriorityRule, default_policy
 from search.results import Hit
 
@@ -295,8 +295,10 @@ def _search(kb: KnowledgeBase, subject: str, body: str, limit: int) -> list[Hit]
 
 def warm_up(policy: Policy | None = None) -> None:
     """Fit what :func:`suggest` learns from (the ticket model, when the policy's
-    ``learned:`` switches use it) now, rather than during the first ticket."""
+    ``learned:`` switches use it) and load the secret detector's word list now, rather
+    than during the first ticket."""
     _model_for(policy or default_policy())
+    warm_secret_detector()
 
 
 def _model_for(policy: Policy) -> TicketModel | None:
