@@ -17,8 +17,9 @@ on the held-out writer and on the dev set (never fitted on either). Columns:
 - **model**: :class:`search.deflect.model.TicketModel` fitted on the fold, alone (scope:
   the model's best exclusion at the policy's ``scope_margin``).
 - **combined**: what ships (:func:`search.deflect.suggest.decide` with the policy's
-  ``learned:`` switches): the model's level; for scope an exclusion rule that matches,
-  else the model. Scored with the rules the fold had not seen ("rules before").
+  ``learned:`` switches): the model's level, unless a rule marked ``overrides_learned``
+  matches at a higher one; for scope an exclusion rule that matches, else the model.
+  Scored with the rules the fold had not seen ("rules before"), combined as today.
 - **critical cue**: the model, except that a critical rule's cue wins.
 
 Figures: priority exact / acceptable; scope precision / recall (out of scope found).
@@ -47,7 +48,7 @@ from search.deflect.policy import Learned, Policy, _parse, default_policy  # noq
 from search.deflect.suggest import _ticket_text, decide  # noqa: E402
 from search.evaluation import PolicyScores  # noqa: E402
 
-WRITERS = ("EA", "EB", "EC", "FA", "FB", "HB", "HC", "HF", "HG", "IA", "IB")
+WRITERS = ("EA", "EB", "EC", "FA", "FB", "HB", "HC", "HF", "HG", "IA", "IB", "JA", "JB")
 DEV = "DT"
 #: The rules before each writer's tickets were read: (commit, path of policy.yml then).
 #: 2f52215 is the last policy before the blind set's priority tuning (its scope rules
@@ -68,6 +69,9 @@ RULES_BEFORE: dict[str, tuple[str, str]] = {
     # The fourth blind set (tune-i) arrived after every rule above was written.
     "IA": ("695e3d9", "search/deflect/policy.yml"),
     "IB": ("695e3d9", "search/deflect/policy.yml"),
+    # The fifth (tune-j) too.
+    "JA": ("caa82b4", "search/deflect/policy.yml"),
+    "JB": ("caa82b4", "search/deflect/policy.yml"),
 }
 
 
@@ -85,6 +89,21 @@ def old_policy(commit: str, path: str) -> Policy:
         text=True,
     ).stdout
     return _parse(yaml.safe_load(text), f"{commit}:{path}")
+
+
+def _with_todays_switches(old: Policy, now: Policy, added: Sequence[str] = ()) -> Policy:
+    """The rules as they were, combined with the model as today: today's ``learned:``
+    switches, and ``overrides_learned`` on the rules of the names that carry it now (how
+    rules and model combine is not a rule's text). ``added`` names rules of today's policy
+    to add to the old ones (a new rule, scored on writers it was not written from only as
+    far as its wording came from the priority guide rather than from their tickets)."""
+    overriding = {r.name for r in now.priority_rules if r.overrides_learned}
+    rules = [
+        dataclasses.replace(r, overrides_learned=r.name in overriding) for r in old.priority_rules
+    ]
+    have = {r.name for r in rules}
+    rules += [r for r in now.priority_rules if r.name in added and r.name not in have]
+    return dataclasses.replace(old, learned=now.learned, priority_rules=tuple(rules))
 
 
 class Tally(PolicyScores):
@@ -124,7 +143,14 @@ def _critical_cue(text: str, model: TicketModel, policy: Policy) -> tuple[str, b
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--add-rule",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="add today's priority rule NAME to each fold's old rules (repeatable)",
+    )
+    args = parser.parse_args(argv)
     rows = load_examples()
     texts = {
         r["id"]: _ticket_text(*masked_text(r["subject"], r["body"]).partition("\n")[::2])
@@ -148,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         model = TicketModel.from_examples(train)
         fitted = time.perf_counter() - started
-        before = dataclasses.replace(old_policy(*RULES_BEFORE[held]), learned=learned)
+        before = _with_todays_switches(old_policy(*RULES_BEFORE[held]), now, args.add_rule)
         for target in (held, DEV):
             tallies = {m: Tally() for m in methods}
             for row in (r for r in rows if writer(r) == target):

@@ -5,11 +5,11 @@
 ``search/deflect/examples/tickets.jsonl`` gets every ticket of the shared dev set
 (``../shared/dev/tickets.jsonl`` or ``$KB_DEV_TICKETS``) and of this folder's tuning sets
 (``tune-tickets.jsonl``, ``tune-ec-tickets.jsonl``, ``tune-f-tickets.jsonl``,
-``tune-h-tickets.jsonl``, ``tune-i-tickets.jsonl``), ordered by id, with the fields the
-model and the cross-validation use. Never the ``holdout-*`` halves or the ``fresh-*``
-writers. A test checks that the file is exactly this union, so it cannot drift; a new
-labelled ticket goes into one of the sources and this script is run again, in the same
-pull request.
+``tune-h-tickets.jsonl``, ``tune-i-tickets.jsonl``, ``tune-j-tickets.jsonl``), ordered by
+id, with the fields the model and the cross-validation use. Never the ``holdout-*``
+halves or the ``fresh-*`` writers. A test checks that the file is exactly this union,
+so it cannot drift; a new labelled ticket goes into one of the sources and this script is
+run again, in the same pull request.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ SOURCES = (
     HERE / "tune-f-tickets.jsonl",
     HERE / "tune-h-tickets.jsonl",
     HERE / "tune-i-tickets.jsonl",
+    HERE / "tune-j-tickets.jsonl",
 )
 OUT = REPO / "search" / "deflect" / "examples" / "tickets.jsonl"
 FIELDS = (

@@ -119,6 +119,9 @@ class PriorityRule:
     articles: tuple[str, ...] = ()
     """Articles suggested first when this rule decides (paths relative to ``docs/``):
     "all my sites are down" is answered by the outage page before any other."""
+    overrides_learned: bool = False
+    """When the rule matches, its level stands even where the learned model gives a lower
+    one: a cue the priority guide names outright ("five of my clients' sites")."""
 
 
 @dataclass(frozen=True)
@@ -437,7 +440,10 @@ def _parse(raw: object, source: str) -> Policy:
         if not rule:
             continue
         r.unknown_keys(
-            rule, {"level", "name", "reason", "patterns", "if_also", "unless", "articles"}, prefix
+            rule,
+            {"level", "name", "reason", "patterns", "if_also", "unless", "articles"}
+            | {"overrides_learned"},
+            prefix,
         )
         rules.append(
             PriorityRule(
@@ -446,6 +452,7 @@ def _parse(raw: object, source: str) -> Policy:
                 reason=r.text(rule, "reason", prefix),
                 matcher=r.matcher(rule, prefix),
                 articles=r.article_paths(rule, "articles", prefix),
+                overrides_learned=r.flag(rule, "overrides_learned", prefix),
             )
         )
 

@@ -210,11 +210,24 @@ def decide(text: str, policy: Policy, model: TicketModel | None = None) -> Decis
 def _model_decision(
     text: str, policy: Policy, model: TicketModel, exclusion: Exclusion | None
 ) -> Decision:
-    """The model's level; the reason names a rule's breadth cue of that level if one
-    matches ("Several accounts are affected. Matched "three of my clients' sites""), else
-    the level's meaning and the words the model leaned on."""
+    """The model's level, unless a rule that ``overrides_learned`` matches at a higher
+    one; the reason names a rule's breadth cue of that level if one matches ("Several
+    accounts are affected. Matched "three of my clients' sites""), else the level's
+    meaning and the words the model leaned on."""
     leaning = model.priority(text)
     level = leaning.label
+    for rule in policy.priority_rules:
+        if rule.overrides_learned and LEVELS.index(rule.level) < LEVELS.index(level):
+            phrase = rule.matcher.search(text)
+            if phrase is not None:
+                # A breadth the guide names outright outranks what the model leans to.
+                return Decision(
+                    rule.level,
+                    f'{rule.reason} Matched "{_quote(phrase)}".',
+                    rule,
+                    exclusion,
+                    "rules",
+                )
     for rule in policy.priority_rules:
         if rule.level == level:
             phrase = rule.matcher.search(text)

@@ -45,16 +45,16 @@ FLOORS: dict[str, dict[str, float]] = {
         "secret recall": 1.00,
     },
     "holdout": {
-        "priority exact": 0.86,
-        "priority acceptable": 0.91,
+        "priority exact": 0.87,
+        "priority acceptable": 0.93,
         "scope precision": 0.95,
         "scope recall": 0.90,
         "secret recall": 1.00,
     },
     # The second set's untouched half: 1 of its 13 secrets is still missed (0.923).
     "holdout-f": {
-        "priority exact": 0.85,
-        "priority acceptable": 0.92,
+        "priority exact": 0.89,
+        "priority acceptable": 0.94,
         "scope precision": 0.95,
         "scope recall": 0.95,
         "secret recall": 0.92,
@@ -69,11 +69,18 @@ FLOORS: dict[str, dict[str, float]] = {
     # The third set's untouched half: 1 of its 12 secrets missed (0.917), 2 of its 13
     # out-of-scope requests not recognised (0.846).
     "holdout-h": {
-        "priority exact": 0.82,
-        "priority acceptable": 0.89,
+        "priority exact": 0.86,
+        "priority acceptable": 0.92,
         "scope precision": 0.95,
         "scope recall": 0.84,
         "secret recall": 0.91,
+    },
+    "tune-j": {
+        "priority exact": 0.95,
+        "priority acceptable": 0.97,
+        "scope precision": 0.95,
+        "scope recall": 0.95,
+        "secret recall": 1.00,
     },
     "tune-i": {
         "priority exact": 0.95,
@@ -90,27 +97,26 @@ FLOORS: dict[str, dict[str, float]] = {
         "scope recall": 0.95,
         "secret recall": 1.00,
     },
-    # 1 of its 5 secrets missed (0.8).
     "fresh-he": {
-        "priority exact": 0.82,
-        "priority acceptable": 0.95,
-        "scope precision": 0.95,
-        "scope recall": 0.95,
-        "secret recall": 0.80,
-    },
-    "fresh-ha": {
-        "priority exact": 0.84,
-        "priority acceptable": 0.92,
+        "priority exact": 0.88,
+        "priority acceptable": 0.98,
         "scope precision": 0.95,
         "scope recall": 0.95,
         "secret recall": 1.00,
     },
-    # 1 of its 8 out-of-scope requests not recognised (0.875).
+    # One in-scope ticket taken for out of scope since the model learned from tune-j (8/9).
+    "fresh-ha": {
+        "priority exact": 0.84,
+        "priority acceptable": 0.92,
+        "scope precision": 0.88,
+        "scope recall": 0.95,
+        "secret recall": 1.00,
+    },
     "fresh-ic": {
-        "priority exact": 0.87,
-        "priority acceptable": 0.95,
+        "priority exact": 0.92,
+        "priority acceptable": 0.96,
         "scope precision": 0.95,
-        "scope recall": 0.85,
+        "scope recall": 0.95,
         "secret recall": 1.00,
     },
 }
@@ -118,8 +124,7 @@ FLOORS: dict[str, dict[str, float]] = {
 #: article: at most these.
 CEILINGS = {"secret false alarms": 0.02, "empty in scope": 0}
 #: Where a set is still above a ceiling (bench/RESULTS.md): at most this, until fixed.
-#: fresh-hd: 2 false alarms in 71 tickets without a secret.
-OVER_CEILING = {"fresh-hd": {"secret false alarms": 0.03}}
+OVER_CEILING: dict[str, dict[str, float]] = {}
 
 
 @pytest.mark.parametrize("half", list(FLOORS))

@@ -9,6 +9,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -238,3 +239,39 @@ def test_the_model_can_overrule_an_exclusion_rule_only_when_it_is_sure() -> None
     assert decide(text, with_veto(None), model).exclusion is not None
     assert decide(text, with_veto(margin + 0.01), model).exclusion is None
     assert decide(text, with_veto(margin - 0.01), model).exclusion is not None
+
+
+class _Leans:
+    """A stand-in for the model's priority: always the given level (what the test is about
+    is how a rule marked ``overrides_learned`` combines with whatever the model says)."""
+
+    def __init__(self, level: str) -> None:
+        self.level = level
+        self.real = default_model()
+
+    def priority(self, text: str, *, words: int = 3) -> Any:
+        return dataclasses.replace(self.real.priority(text, words=words), label=self.level)
+
+    def scope(self, text: str, *, words: int = 3) -> Any:
+        return self.real.scope(text, words=words)
+
+
+def test_a_count_of_client_accounts_stands_over_a_lower_learned_level() -> None:
+    policy = default_policy()
+    text = masked_text("500 errors", "Since noon 4 of my clients have a 500 error on their sites")
+    d = decide(text, policy, _Leans("medium"))  # type: ignore[arg-type]
+    assert (d.priority, d.decided_by) == ("high", "rules")
+    assert d.rule is not None and d.rule.overrides_learned
+    assert 'Matched "4 of my clients' in d.reason
+    # A higher learned level stands; without the flag the model's level does.
+    assert decide(text, policy, _Leans("critical")).priority == "critical"  # type: ignore[arg-type]
+    unflagged = dataclasses.replace(
+        policy,
+        priority_rules=tuple(
+            dataclasses.replace(r, overrides_learned=False) for r in policy.priority_rules
+        ),
+    )
+    assert decide(text, unflagged, _Leans("medium")).priority == "medium"  # type: ignore[arg-type]
+    # Several sites of one account are one account (the priority guide): no override.
+    one = masked_text("500", "6 sites on my cPanel account show a 500 error since noon")
+    assert decide(one, policy, _Leans("medium")).priority == "medium"  # type: ignore[arg-type]

@@ -76,7 +76,7 @@ def test_unknown_keys_are_reported(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
     assert caught.value.problems == [
-        "'priority.rules[0].phrases': unknown key (expected one of articles, if_also, level, name, patterns, reason, unless)"  # noqa: E501
+        "'priority.rules[0].phrases': unknown key (expected one of articles, if_also, level, name, overrides_learned, patterns, reason, unless)"  # noqa: E501
     ]
 
 
