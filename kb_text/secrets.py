@@ -30,8 +30,10 @@ weak", a masked ``********``) are not disclosures.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kb_text import CONTROL_CHARS
@@ -183,6 +185,7 @@ _PASSWORD_DELIMITED = re.compile(
     rf"{_PW}{_PASSWORD_OBJECT}\s*(?:{_IS})\s*:?\s*['\"“‘«]?(?P<secret>[^\s'\"”’»]+)",
     re.IGNORECASE,
 )
+_PW_RE = re.compile(_PW, re.IGNORECASE)
 _PASSWORD_BARE = re.compile(rf"{_PW}[ \t]+['\"“‘«]?(?P<secret>[^\s'\"”’»]+)", re.IGNORECASE)
 # A configuration line that sets a password: wp-config's define('DB_PASSWORD', '...'),
 # an .env line (SMTP_PASS=...), a PHP or JSON key ('password' => '...').
@@ -601,7 +604,17 @@ def _find_secrets(text: str) -> list[SecretFinding]:
         group = m.lastindex or 0
         if _is_value(m.group(group)) and not mention(m.start()):
             add("password", m.start(group), m.end(group))
-    for m in _QUOTED_PASSPHRASE.finditer(norm):
+    # Where the word password stands (in any language): the patterns that begin with it
+    # are tried there only, not at every character of a long text.
+    at_words = [m.start() for m in _PW_RE.finditer(norm)]
+
+    def after_words(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        for start in at_words:
+            m = pattern.match(norm, start)
+            if m is not None:
+                yield m
+
+    for m in after_words(_QUOTED_PASSPHRASE):
         group = m.lastindex or 0
         value = m.group(group)
         # Several words: a passphrase. One word goes through the checks below.
@@ -610,7 +623,7 @@ def _find_secrets(text: str) -> list[SecretFinding]:
             if not all(w.lower().strip(".,!?") in _NOT_SECRETS for w in words_in):
                 add("password", m.start(group), m.end(group))
     for pattern, delimited in ((_PASSWORD_DELIMITED, True), (_PASSWORD_BARE, False)):
-        for m in pattern.finditer(norm):
+        for m in after_words(pattern):
             value = m.group("secret")
             if mention(m.start()) or _followed_by_host(norm, m.end("secret")):
                 continue
@@ -623,21 +636,16 @@ def _find_secrets(text: str) -> list[SecretFinding]:
     for m in _PANEL_PAIR.finditer(norm):
         if _is_secretish(m.group("secret"), delimited=False):
             add("password", m.start("secret"), m.end("secret"))
-    for pattern in (
-        _PASSWORD_WORDS_COLON,
-        _PASSWORD_TRY,
-        _PASSWORD_TRY_AFTER,
-        _USER_THEN_PASSWORD,
-        _PASSWORD_NEXT_LINE,
-    ):
-        for m in pattern.finditer(norm):
-            value = m.group("secret")
-            if not mention(m.start()) and not _KEY_VALUE.match(value) and _is_tried_value(value):
-                add(
-                    "password",
-                    m.start("secret"),
-                    m.start("secret") + len(_strip(value, delimited=False)),
-                )
+    tried = (_PASSWORD_WORDS_COLON, _PASSWORD_TRY, _PASSWORD_TRY_AFTER, _PASSWORD_NEXT_LINE)
+    listed = _USER_THEN_PASSWORD.finditer(norm) if at_words else iter(())
+    for m in itertools.chain(*(after_words(p) for p in tried), listed):
+        value = m.group("secret")
+        if not mention(m.start()) and not _KEY_VALUE.match(value) and _is_tried_value(value):
+            add(
+                "password",
+                m.start("secret"),
+                m.start("secret") + len(_strip(value, delimited=False)),
+            )
     if any(f.type == "password" for f in found):
         for m in _MORE_PASSWORDS.finditer(norm):
             group = "secret" if m.group("secret") is not None else "tried"

@@ -200,6 +200,9 @@ class Policy:
     secret_messages: dict[str, str]
     confidence: Confidence
     levels: dict[str, str] = field(default_factory=dict)
+    level_articles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Level -> articles listed first for a ticket of that level, whatever decided it (the
+    model or a rule): a critical ticket is answered by the outage page first."""
     """What each priority level means, in the policy's words: shown when the model decided
     a level and no rule of that level names a cue."""
     learned: Learned = field(default_factory=Learned)
@@ -420,7 +423,7 @@ def _parse(raw: object, source: str) -> Policy:
     r.read_words(r.mapping(top.get("words", {}), "words"))
 
     priority = r.mapping(top.get("priority"), "priority")
-    r.unknown_keys(priority, {"default", "levels", "rules"}, "priority")
+    r.unknown_keys(priority, {"default", "levels", "level_articles", "rules"}, "priority")
     default = r.mapping(priority.get("default"), "priority.default")
     default_level = r.choice(default, "level", "priority.default", LEVELS)
     default_reason = r.text(default, "reason", "priority.default")
@@ -429,6 +432,15 @@ def _parse(raw: object, source: str) -> Policy:
         raw_levels = r.mapping(priority["levels"], "priority.levels")
         r.unknown_keys(raw_levels, set(LEVELS), "priority.levels")
         levels = {level: r.text(raw_levels, level, "priority.levels") for level in LEVELS}
+    level_articles: dict[str, tuple[str, ...]] = {}
+    if "level_articles" in priority:
+        raw_articles = r.mapping(priority["level_articles"], "priority.level_articles")
+        r.unknown_keys(raw_articles, set(LEVELS), "priority.level_articles")
+        level_articles = {
+            level: r.article_paths(raw_articles, level, "priority.level_articles")
+            for level in LEVELS
+            if level in raw_articles
+        }
     rules: list[PriorityRule] = []
     raw_rules = priority.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
@@ -559,6 +571,7 @@ def _parse(raw: object, source: str) -> Policy:
         secret_messages=secret_messages,
         confidence=confidence,
         levels=levels,
+        level_articles=level_articles,
         learned=learned,
     )
 

@@ -373,9 +373,13 @@ def suggest(
         confidence = "high" if top >= policy.confidence.high_score else "low"
         floor = top * policy.confidence.min_relative_score
         articles = [h for h in hits if h.score >= floor]
-    # The policy's own pages come first where a rule names them: what we do instead of an
-    # excluded request, what to do in a service-wide outage.
-    pinned = list(excluded.articles if excluded else ()) + list(rule.articles if rule else ())
+    # The policy's own pages come first where a rule or the level names them: what we do
+    # instead of an excluded request, what to do in a service-wide outage.
+    pinned = (
+        list(excluded.articles if excluded else ())
+        + list(rule.articles if rule else ())
+        + list(policy.level_articles.get(priority, ()) if not excluded else ())
+    )
     if pinned:
         top_score = hits[0].score if hits else 0.0
         scores = {h.path: h.score for h in hits}

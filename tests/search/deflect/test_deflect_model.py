@@ -7,7 +7,6 @@ import dataclasses
 import importlib.util
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -74,14 +73,12 @@ def test_a_bad_example_is_reported_with_file_line_and_field(tmp_path: Path) -> N
         load_examples(bad)
 
 
-def test_the_model_is_fitted_fast_and_the_same_every_time() -> None:
+def test_the_model_is_fitted_the_same_every_time() -> None:
+    # How long fitting takes is a benchmark's business (bench/priority_cv.py prints it per
+    # fold), not a test's: a shared CI machine makes any bound flaky.
     rows = load_examples()
-    started = time.perf_counter()
     first = TicketModel.from_examples(rows)
-    elapsed = time.perf_counter() - started
     second = TicketModel.from_examples(rows)
-    # Well under a second on an idle core; the bound leaves room for a shared machine.
-    assert elapsed < 3.0
     for a, b in ((first._priority, second._priority), (first._scope, second._scope)):
         assert np.array_equal(a.coef_, b.coef_) and np.array_equal(a.intercept_, b.intercept_)
     text = masked_text("all down", "none of my sites load and whm does not open")
