@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from search.deflect import assess_priority, find_exclusion, recommend_channel
+from search.deflect import assess_priority, find_exclusion, recommend_channel, suggest
 from search.deflect.policy import (
     DEFAULT_POLICY_PATH,
     EXCLUSION_REASONS,
@@ -228,3 +228,28 @@ def test_a_boolean_for_max_articles_is_one_clear_problem(tmp_path: Path) -> None
     assert caught.value.problems == [
         "'confidence.max_articles': expected a non-negative integer, got true"
     ]
+
+
+def test_a_levels_articles_come_first_however_the_level_was_decided(
+    tmp_path: Path, repo_kb: object
+) -> None:
+    # The shipped policy lists the outage page first for a critical ticket, also when the
+    # learned model, not a rule, decided the level.
+    text = ("mail", "Nobody on my server can send or receive mail since 7:40, not one account.")
+    shipped = suggest(*text, kb=repo_kb)
+    assert shipped.priority == "critical"
+    assert shipped.articles[0].path == "support/service-outage.md"
+    # Any level, any article: a low question gets the page the policy names for low.
+    path = write_policy(tmp_path, {"priority.level_articles": {"low": ["support/channels.md"]}})
+    question = ("question", "Which PHP version should I pick for a new WordPress site?")
+    low = suggest(*question, kb=repo_kb, policy=load_policy(path))
+    assert low.priority == "low" and low.articles[0].path == "support/channels.md"
+    assert suggest(*question, kb=repo_kb).articles[0].path != "support/channels.md"
+
+
+def test_level_articles_are_checked(tmp_path: Path) -> None:
+    path = write_policy(tmp_path, {"priority.level_articles": {"urgent": ["x.md"], "low": "y"}})
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert any("priority.level_articles.urgent" in p for p in caught.value.problems)
+    assert any("priority.level_articles.low" in p for p in caught.value.problems)
