@@ -273,6 +273,8 @@ _CREDENTIAL_CONTEXT = re.compile(
     r"|identifiants|dados\s+de\s+acesso|inloggegevens|tried)(?![\w-]))",
     re.IGNORECASE,
 )
+# The checks of one token below are pure: cached, since a long text (or a hostile one)
+# repeats its tokens and the context windows overlap.
 # What introduces a value in prose, right before it: "it's just sunshine2", "the year we
 # got him: rexie2011", "I set it to tulip2020".
 _INTRODUCED = re.compile(
@@ -367,6 +369,7 @@ def _strip(token: str, *, delimited: bool) -> str:
     return token.rstrip(".,;)") if delimited else token.rstrip(".,;:!?)")
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_value(token: str) -> bool:
     """Not a placeholder, a mask, an address or a version."""
     if len(token) < 3 or token.lower() in _NOT_SECRETS or _MASKED.match(token):
@@ -415,6 +418,7 @@ def _is_secretish(token: str, *, delimited: bool) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_password_like(token: str) -> bool:
     """A token that reads as a password wherever it stands near a credential word:
     letters with digits and with case or symbols mixed (``Bluefin2024``, ``Choir!2023``),
@@ -435,6 +439,7 @@ def _is_password_like(token: str) -> bool:
     return lower + upper + digit + symbol >= 3
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_plain_password(token: str) -> bool:
     """Letters and digits only (``sunshine2``, ``rexie2011``): a password when prose
     introduces it after the word password, not wherever it stands."""
@@ -463,6 +468,7 @@ def warm_secret_detector() -> None:
     _english_words()
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_tried_value(token: str) -> bool:
     """A value a customer was told to try or use as the password: password-like, letters
     with digits, or one long word that is no English word nor a program's name (words
@@ -490,7 +496,9 @@ def _followed_by_host(text: str, end: int) -> bool:
 def _card_in(run: str) -> str | None:
     """The longest leading groups of a digit run that make a card number (13 to 19
     digits passing the Luhn check), or None."""
-    groups = re.split(r"([ -])", run)
+    # 19 digits at most: no more than its first 19 groups (and the separators between
+    # them) can be part of a card, however long the run.
+    groups = re.split(r"([ -])", run, maxsplit=19)[:37]
     for end in range(len(groups), 0, -2):
         candidate = "".join(groups[:end])
         digits = candidate.replace(" ", "").replace("-", "")
@@ -665,18 +673,21 @@ def _find_secrets(text: str) -> list[SecretFinding]:
         password_word = _PASSWORD_WORD_RE.match(context.group(0)) is not None
         for m in _TOKEN.finditer(norm, window_start, window_end):
             token = m.group(0)
+            if not (
+                _is_password_like(token)
+                or (
+                    password_word
+                    and m.start() >= context.end()
+                    and _is_plain_password(token)
+                    and _INTRODUCED.search(norm, max(0, m.start() - 30), m.start())
+                )
+            ):
+                continue
             if _KEY_VALUE.match(token):
                 continue  # "plan=Basic" in a pasted request: a field, not a secret
             if _NAMED_ID.search(norm, max(0, m.start() - 24), m.start()):
                 continue  # a CSRF token, a request or session id: named for what it is
-            if _followed_by_host(norm, m.end()):
-                continue
-            if _is_password_like(token) or (
-                password_word
-                and m.start() >= context.end()
-                and _is_plain_password(token)
-                and _INTRODUCED.search(norm, max(0, m.start() - 30), m.start())
-            ):
+            if not _followed_by_host(norm, m.end()):
                 add("password", m.start(), m.start() + len(token.rstrip(".,;:?)")))
 
     for m in _PIN_DIRECT.finditer(norm):
