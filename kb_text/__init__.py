@@ -8,6 +8,8 @@
   support policy), a few items at most;
 - :mod:`kb_text.addresses`: the client an address stands for (an IPv6 /64), for the rate
   limit and the visitor count.
+- :mod:`kb_text.words`: English words and their frequencies, loaded once for spelling
+  correction and the secret detector.
 
 It exists so that :mod:`kb_feedback` can redact secrets without importing :mod:`search`.
 """

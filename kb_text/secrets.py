@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kb_text import CONTROL_CHARS
+from kb_text.words import english_frequencies
 
 __all__ = ["SECRET_KINDS", "SecretFinding", "find_secrets", "mask_secrets", "warm_secret_detector"]
 
@@ -273,15 +274,12 @@ _CREDENTIAL_CONTEXT = re.compile(
     r"|identifiants|dados\s+de\s+acesso|inloggegevens|tried)(?![\w-]))",
     re.IGNORECASE,
 )
-# The checks of one token below are pure: cached, since a long text (or a hostile one)
-# repeats its tokens and the context windows overlap.
 # What introduces a value in prose, right before it: "it's just sunshine2", "the year we
 # got him: rexie2011", "I set it to tulip2020".
 _INTRODUCED = re.compile(
     r"(?:\b(?:is|just|be|was)|[:=]|\b(?:set|changed?|reset|updated?)\s+(?:it\s+)?to)\s*$",
     re.IGNORECASE,
 )
-_PASSWORD_WORD_RE = re.compile(rf"^{_PW}$", re.IGNORECASE)
 # A value named for what it is, right before it: a form's CSRF token, a log's request,
 # session or unique id ([unique_id "aFD0z..."], name="_token" value="...", session=<...>).
 _NAMED_ID = re.compile(
@@ -369,6 +367,8 @@ def _strip(token: str, *, delimited: bool) -> str:
     return token.rstrip(".,;)") if delimited else token.rstrip(".,;:!?)")
 
 
+# The checks of one token are pure, and cached: a long text (or a hostile one) repeats its
+# tokens, and the context windows of its credential words overlap.
 @functools.lru_cache(maxsize=8192)
 def _is_value(token: str) -> bool:
     """Not a placeholder, a mask, an address or a version."""
@@ -453,19 +453,9 @@ def _is_plain_password(token: str) -> bool:
     )
 
 
-@functools.cache
-def _english_words() -> frozenset[str]:
-    """English words (pyspellchecker's list), loaded the first time a text needs them."""
-    try:
-        from spellchecker import SpellChecker  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - a dependency of the project
-        return frozenset()
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
-
-
 def warm_secret_detector() -> None:
     """Load the word list the detector reads (about 0.4 s) before the first text needs it."""
-    _english_words()
+    english_frequencies()
 
 
 @functools.lru_cache(maxsize=8192)
@@ -484,7 +474,7 @@ def _is_tried_value(token: str) -> bool:
         and len(token) >= 8
         and lower not in _NOT_SECRETS
         and lower not in _PRODUCT_NAMES
-        and lower not in _english_words()
+        and lower not in english_frequencies()
     )
 
 
@@ -505,6 +495,20 @@ def _card_in(run: str) -> str | None:
         if 13 <= len(digits) <= 19 and _luhn(digits):
             return candidate
     return None
+
+
+# After a card number, on its line or the next: the expiry and the security code.
+_CARD_EXTRA = re.compile(r"(?<![\d/])(?:\d{1,2}\s*/\s*\d{2,4}|\d{3,4})(?![\d/])")
+
+
+def _card_details_end(norm: str, end: int) -> int:
+    """Where a card's details end: its expiry and security code, written after the number
+    on its line or the next, are part of the one disclosure."""
+    stop = norm.find("\n\n", end)
+    window_end = min(end + 80, len(norm) if stop < 0 else stop)
+    for m in _CARD_EXTRA.finditer(norm, end, window_end):
+        end = m.end()
+    return end
 
 
 def _luhn(digits: str) -> bool:
@@ -646,21 +650,17 @@ def _find_secrets(text: str) -> list[SecretFinding]:
             add("password", m.start("secret"), m.end("secret"))
     tried = (_PASSWORD_WORDS_COLON, _PASSWORD_TRY, _PASSWORD_TRY_AFTER, _PASSWORD_NEXT_LINE)
     listed = _USER_THEN_PASSWORD.finditer(norm) if at_words else iter(())
-    for m in itertools.chain(*(after_words(p) for p in tried), listed):
-        value = m.group("secret")
+
+    def add_tried(m: re.Match[str], group: str) -> None:
+        value = m.group(group)
         if not mention(m.start()) and not _KEY_VALUE.match(value) and _is_tried_value(value):
-            add(
-                "password",
-                m.start("secret"),
-                m.start("secret") + len(_strip(value, delimited=False)),
-            )
+            add("password", m.start(group), m.start(group) + len(_strip(value, delimited=False)))
+
+    for m in itertools.chain(*(after_words(p) for p in tried), listed):
+        add_tried(m, "secret")
     if any(f.type == "password" for f in found):
         for m in _MORE_PASSWORDS.finditer(norm):
-            group = "secret" if m.group("secret") is not None else "tried"
-            value = m.group(group)
-            if not mention(m.start()) and not _KEY_VALUE.match(value) and _is_tried_value(value):
-                end = m.start(group) + len(_strip(value, delimited=False))
-                add("password", m.start(group), end)
+            add_tried(m, "secret" if m.group("secret") is not None else "tried")
     for context in _CREDENTIAL_CONTEXT.finditer(norm):
         if mention(context.start()):
             continue
@@ -670,7 +670,7 @@ def _find_secrets(text: str) -> list[SecretFinding]:
         window_end = min(len(norm), context.end() + _CONTEXT_AFTER)
         while window_end < len(norm) and not norm[window_end].isspace():
             window_end += 1  # nor the head of one ("[15-Mar" of a log's date)
-        password_word = _PASSWORD_WORD_RE.match(context.group(0)) is not None
+        password_word = _PW_RE.fullmatch(context.group(0)) is not None
         for m in _TOKEN.finditer(norm, window_start, window_end):
             token = m.group(0)
             if not (
@@ -740,20 +740,6 @@ def _find_secrets(text: str) -> list[SecretFinding]:
 
     found.sort(key=lambda f: f.start)
     return found
-
-
-# After a card number, on its line or the next: the expiry and the security code.
-_CARD_EXTRA = re.compile(r"(?<![\d/])(?:\d{1,2}\s*/\s*\d{2,4}|\d{3,4})(?![\d/])")
-
-
-def _card_details_end(norm: str, end: int) -> int:
-    """Where a card's details end: its expiry and security code, written after the number
-    on its line or the next, are part of the one disclosure."""
-    stop = norm.find("\n\n", end)
-    window_end = min(end + 80, len(norm) if stop < 0 else stop)
-    for m in _CARD_EXTRA.finditer(norm, end, window_end):
-        end = m.end()
-    return end
 
 
 def mask_secrets(text: str, findings: list[SecretFinding] | None = None) -> str:

@@ -379,14 +379,14 @@ def _phrase_end(stems: Sequence[str], i: int, phrase: tuple[str, ...]) -> int | 
     """The index of the last word of ``phrase`` matched at ``stems[i]``, or None.
 
     Between two words of the phrase the text may have up to :data:`MAX_GLUE` glue words
-    (``glue_words``: "site *is* down", "mail *is* coming back"); never a negation,
+    (:data:`GLUE_WORDS`: "site *is* down", "mail *is* coming back"); never a negation,
     which is no glue word ("site down" does not match "site not down")."""
+    glue = _glue_stems()
     j = i
     for k, want in enumerate(phrase):
         if k:
             j += 1
             skipped = 0
-            glue = _glue_stems()
             while j < len(stems) and stems[j] != want and stems[j] in glue and skipped < MAX_GLUE:
                 j += 1
                 skipped += 1

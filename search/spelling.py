@@ -16,6 +16,8 @@ import functools
 import logging
 from collections.abc import Iterable, Mapping
 
+from kb_text.words import english_frequencies
+
 __all__ = ["SpellChecker", "edit_distance", "english_words"]
 
 logger = logging.getLogger(__name__)
@@ -59,17 +61,13 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 @functools.cache
 def english_words() -> frozenset[str]:
-    """Common English words (``pyspellchecker``'s frequency list), lower case.
+    """Common English words (``pyspellchecker``'s frequency list, :mod:`kb_text.words`),
+    lower case.
 
     Only protects words from "correction"; suggestions come from the index alone.
-    Empty, with a warning, if the package is missing.
+    Empty if the package is missing.
     """
-    try:
-        from spellchecker import SpellChecker as _English  # type: ignore[import-untyped]
-    except ImportError:
-        logger.warning("pyspellchecker is not installed: real words may be 'corrected'")
-        return frozenset()
-    frequencies = _English(language="en", distance=1).word_frequency.dictionary
+    frequencies = english_frequencies()
     return frozenset(w for w, n in frequencies.items() if n >= MIN_ENGLISH_FREQUENCY)
 
 

@@ -200,11 +200,11 @@ class Policy:
     secret_messages: dict[str, str]
     confidence: Confidence
     levels: dict[str, str] = field(default_factory=dict)
+    """What each priority level means, in the policy's words: shown when the model decided
+    a level and no rule of that level names a cue."""
     level_articles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Level -> articles listed first for a ticket of that level, whatever decided it (the
     model or a rule): a critical ticket is answered by the outage page first."""
-    """What each priority level means, in the policy's words: shown when the model decided
-    a level and no rule of that level names a cue."""
     learned: Learned = field(default_factory=Learned)
 
 
@@ -453,8 +453,16 @@ def _parse(raw: object, source: str) -> Policy:
             continue
         r.unknown_keys(
             rule,
-            {"level", "name", "reason", "patterns", "if_also", "unless", "articles"}
-            | {"overrides_learned"},
+            {
+                "level",
+                "name",
+                "reason",
+                "patterns",
+                "if_also",
+                "unless",
+                "articles",
+                "overrides_learned",
+            },
             prefix,
         )
         rules.append(

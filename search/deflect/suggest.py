@@ -133,6 +133,11 @@ def _quote(phrase: str, limit: int = 80) -> str:
     return phrase if len(phrase) <= limit else phrase[: limit - 1].rstrip() + "…"
 
 
+def _cue_reason(rule: PriorityRule, phrase: str) -> str:
+    """A rule's reason with the phrase that matched it: the breadth cue, quoted."""
+    return f'{rule.reason} Matched "{_quote(phrase)}".'
+
+
 def assess_priority(text: str, policy: Policy | None = None) -> tuple[str, str]:
     """Return ``(level, reason)`` for a ticket's text (secrets already masked), by the
     rules alone (:func:`suggest` lets the learned model decide where the policy says so).
@@ -153,7 +158,7 @@ def _decide_priority(text: str, policy: Policy) -> tuple[str, str, PriorityRule 
             continue
         phrase = rule.matcher.search(text)
         if phrase is not None:
-            best = (rank, f'{rule.reason} Matched "{_quote(phrase)}".', rule)
+            best = (rank, _cue_reason(rule, phrase), rule)
     if best is None:
         return policy.default_level, policy.default_reason, None
     return best[2].level, best[1], best[2]
@@ -216,25 +221,18 @@ def _model_decision(
     meaning and the words the model leaned on."""
     leaning = model.priority(text)
     level = leaning.label
-    for rule in policy.priority_rules:
-        if rule.overrides_learned and LEVELS.index(rule.level) < LEVELS.index(level):
+    # First a breadth the guide names outright, which outranks what the model leans to;
+    # then the first rule of the model's level, which names the cue.
+    rank = LEVELS.index(level)
+    passes = (
+        ("rules", lambda r: r.overrides_learned and LEVELS.index(r.level) < rank),
+        ("model", lambda r: r.level == level),
+    )
+    for decided_by, applies in passes:
+        for rule in filter(applies, policy.priority_rules):
             phrase = rule.matcher.search(text)
             if phrase is not None:
-                # A breadth the guide names outright outranks what the model leans to.
-                return Decision(
-                    rule.level,
-                    f'{rule.reason} Matched "{_quote(phrase)}".',
-                    rule,
-                    exclusion,
-                    "rules",
-                )
-    for rule in policy.priority_rules:
-        if rule.level == level:
-            phrase = rule.matcher.search(text)
-            if phrase is not None:
-                return Decision(
-                    level, f'{rule.reason} Matched "{_quote(phrase)}".', rule, exclusion, "model"
-                )
+                return Decision(rule.level, _cue_reason(rule, phrase), rule, exclusion, decided_by)
     meaning = policy.levels.get(level) or (
         policy.default_reason if level == policy.default_level else f"Priority {level}."
     )
