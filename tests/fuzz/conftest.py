@@ -16,6 +16,7 @@ import pytest
 import search
 from kb_api import Settings, create_app
 from kb_api.settings import RateLimit
+from search.deflect.suggest import warm_up
 
 
 class AsgiClient:
@@ -43,6 +44,14 @@ class AsgiClient:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _warm_deflection() -> None:
+    """Fit the ticket model and load the secret detector before any test, as ``kb serve``
+    does at startup (in the background: the ASGI transport here runs no lifespan): these
+    tests time what hostile text costs, not the one-off start-up of about 2.5 s."""
+    warm_up()
 
 
 @pytest.fixture(scope="session")
