@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import logging
 import re
 import unicodedata
@@ -51,6 +52,7 @@ __all__ = [
     "load_filler_words",
     "load_stop_words",
     "load_synonyms",
+    "pair_terms",
     "words",
 ]
 
@@ -62,7 +64,7 @@ STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 FILLER_WORDS_FILE = DATA_DIR / "filler_words.txt"
 
 #: Bumped by hand when the pipeline's code or what it indexes changes meaning.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 
 #: Words a synonym phrase may step over in the text: auxiliaries and determiners, all of
 #: them stop words. Never a negation. At most :data:`MAX_GLUE` between two phrase words.
@@ -73,6 +75,8 @@ MAX_GLUE = 2
 
 #: Prefix of synonym-group terms. No token can contain ``:``, so they never collide.
 SYN_PREFIX = "syn:"
+#: Prefix of word-pair terms (:func:`pair_terms`).
+PAIR_PREFIX = "pair:"
 
 # A run of word characters, optionally joined to more runs by . _ - @ or an apostrophe:
 # "php.ini", "wp-config.php", "user@example.com", "5.7.26", "don't".
@@ -398,6 +402,26 @@ def _phrase_end(stems: Sequence[str], i: int, phrase: tuple[str, ...]) -> int | 
 def _synonym_tokens(seq: Sequence[_Word]) -> Iterator[AnalyzedToken]:
     for term, i, j in _synonym_spans([w.stem for w in seq]):
         yield AnalyzedToken(term, TermKind.SYNONYM, seq[i].pos, seq[i].start, seq[j].end)
+
+
+def pair_terms(text: str) -> list[str]:
+    """One term for each two neighbouring words of each line of ``text`` (stop words
+    skipped): ``pair:get_email`` for "not getting emails".
+
+    An article's keywords and questions say things in its customers' words; a query
+    that says two of them in the same order is closer to that phrase than one that
+    only shares the words ("not getting emails" against "getting more space, emails
+    older than a year"). Lines are kept apart: the last word of one keyword and the
+    first of the next are no pair.
+    """
+    if "{" in text:
+        text = _PLACEHOLDER_RE.sub(" ", text)
+    out: list[str] = []
+    for line in text.splitlines():
+        seq, _ = _word_sequence(line)
+        stems = [w.stem for w in seq if not w.stop]
+        out.extend(f"{PAIR_PREFIX}{a}_{b}" for a, b in itertools.pairwise(stems) if a != b)
+    return out
 
 
 def words(text: str) -> list[str]:

@@ -38,7 +38,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index  # type: ignore[import-untyped]
 
-from search.analysis import ANALYSIS_FINGERPRINT, index_terms
+from search.analysis import ANALYSIS_FINGERPRINT, index_terms, pair_terms
 from search.documents import Document
 from search.errors import IndexNotFound, SearchError
 from search.schema import FIELD_WEIGHTS, make_schema
@@ -63,6 +63,10 @@ VOCABULARY_FILE = "vocabulary.json"
 REBUILD_THRESHOLD = 0.3
 #: Heaviest terms stored per article, for related articles.
 TOP_TERMS = 80
+#: The fields whose neighbouring words are also indexed as pairs
+#: (:func:`search.analysis.pair_terms`): the short ones, written line by line. In the
+#: body, a pair is as likely to straddle two sentences as to mean something.
+PAIR_REGIONS = frozenset({"title", "keywords", "questions", "headings", "summary"})
 #: Memory the Whoosh writer may use before spilling to disk, in MB.
 WRITER_LIMIT_MB = 256
 
@@ -95,6 +99,7 @@ def _document_fields(doc: Document) -> dict[str, Any]:
         "body": doc.body,
     }
     content: dict[str, list[float]] = {}
+    pairs: dict[str, list[float]] = {}
     vocabulary: set[str] = set()
     for name, text in regions.items():
         if not text:
@@ -109,6 +114,12 @@ def _document_fields(doc: Document) -> dict[str, Any]:
                 entry[0] += 1
                 entry[1] += weight
         vocabulary |= region_words
+        if name in PAIR_REGIONS:
+            for term in pair_terms(text):
+                # Frequency 0: a pair adds weight to its term, not length to the article,
+                # so every other term scores as it did without pairs.
+                entry = pairs.setdefault(term, [0, 0.0])
+                entry[1] = max(entry[1], 1.0)
     return {
         "path": doc.path,
         "url": doc.url,
@@ -129,7 +140,7 @@ def _document_fields(doc: Document) -> dict[str, Any]:
             (t, round(w, 2))
             for t, (_, w) in heapq.nlargest(TOP_TERMS, content.items(), key=lambda tw: tw[1][1])
         ],
-        "content": {t: (int(f), w) for t, (f, w) in content.items()},
+        "content": {t: (int(f), w) for t, (f, w) in (content | pairs).items()},
         "words": sorted(vocabulary),
         "question_terms": json.dumps(
             [sorted(set(index_terms(q)[0])) for q in doc.questions], ensure_ascii=False

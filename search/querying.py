@@ -15,7 +15,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kb_text import CONTROL_CHARS
-from search.analysis import AnalyzedToken, TermKind, analyze, load_filler_words, words
+from search.analysis import (
+    AnalyzedToken,
+    TermKind,
+    analyze,
+    load_filler_words,
+    pair_terms,
+    words,
+)
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -43,6 +50,9 @@ FILLER_WEIGHT = 0.3
 """A filler word (``filler_words.txt``) in prose."""
 PERCENT_WEIGHT = 0.1
 """A number written as a percentage ("mailbox full 100%"): how full, not which error."""
+PAIR_WEIGHT = 0.1
+"""Two neighbouring words of a search-box query, as a pair term
+(:func:`search.analysis.pair_terms`), next to one of its words."""
 SUBJECT_WEIGHT = 2.0
 """A word of a ticket's subject, next to one of its body."""
 
@@ -115,9 +125,13 @@ def plan_query(text: object, *, prose: bool | None = None) -> QueryPlan:
     if prose is None:
         prose = len(set(surface)) > SHORT_QUERY_WORDS
     tokens = analyze(cleaned)
+    terms = _token_weights(tokens, prose=prose, text=cleaned)
+    if not prose:
+        for pair in pair_terms(cleaned):
+            terms[pair] = PAIR_WEIGHT
     return QueryPlan(
         text=cleaned,
-        terms=_token_weights(tokens, prose=prose, text=cleaned),
+        terms=terms,
         words=list(dict.fromkeys(surface)),
         prose=prose,
     )

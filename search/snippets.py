@@ -19,7 +19,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
-from search.analysis import SYN_PREFIX, load_synonyms
+from search.analysis import PAIR_PREFIX, SYN_PREFIX, load_synonyms
 
 __all__ = ["MARK_CLOSE", "MARK_OPEN", "find_matches", "make_snippet"]
 
@@ -89,8 +89,8 @@ def find_matches(
         if term.startswith(SYN_PREFIX):
             spans.extend(_synonym_spans(text, term))
             continue
-        if len(term) < 2:
-            continue
+        if len(term) < 2 or term.startswith(PAIR_PREFIX):
+            continue  # a pair's words are marked as words
         identifier = not term.isalpha()
         needles = [term]
         if not identifier and term.endswith("i") and len(term) > 3:

@@ -6,7 +6,15 @@ import pytest
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Term
 
-from search.analysis import TermKind, analyze, fold, index_terms, load_synonyms, words
+from search.analysis import (
+    TermKind,
+    analyze,
+    fold,
+    index_terms,
+    load_synonyms,
+    pair_terms,
+    words,
+)
 from search.schema import make_schema
 
 
@@ -153,3 +161,12 @@ def test_a_synonym_phrase_does_not_step_over_other_words(text: str) -> None:
 def test_index_terms_step_over_glue_words_as_analyze_does() -> None:
     text = "The website is offline and the mail is coming back, but the site is not down."
     assert sorted(index_terms(text)[0]) == sorted(terms(text))
+
+
+def test_pairs_are_neighbouring_words_of_one_line() -> None:
+    assert pair_terms("Not getting emails\nmove websites") == [
+        "pair:get_email",
+        "pair:move_websit",
+    ]
+    assert pair_terms("email") == []
+    assert pair_terms("{{ extra.company }} support") == []

@@ -224,3 +224,52 @@ def test_a_percentage_says_how_full_not_which_error(build_kb: Callable[..., Know
     assert kb.query("limit 100").paths[0] == "whm/limits.md"
     assert kb.query("refused 100%").paths[0] == "whm/limits.md"  # still found, by its words
     assert plan_query("full 100%").terms["100"] < plan_query("full 100").terms["100"]
+
+
+PAIR_DOCS = [
+    Document(
+        path="email/not-receiving.md",
+        url="email/not-receiving/",
+        title="Incoming mail",
+        summary="",
+        body="Check the MX records and the delivery log.",
+        section="email",
+        keywords=("not getting emails",),
+    ),
+    Document(
+        path="email/quota.md",
+        url="email/quota/",
+        title="Mailbox storage",
+        summary="",
+        body="Check the folder sizes and the storage log.",
+        section="email",
+        keywords=("get more space", "old emails"),
+        boost=1.05,  # favoured a little: without the pair, it would rank first
+    ),
+]
+
+
+def test_a_query_saying_a_keyword_in_its_order_finds_that_article(
+    build_kb: Callable[..., KnowledgeBase], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two neighbouring words of a query that are neighbours in an article's keywords
+    count more than the same words apart (``search.analysis.pair_terms``)."""
+    kb = build_kb(PAIR_DOCS)
+    assert kb.query("not getting emails").paths[0] == "email/not-receiving.md"
+    assert "pair:get_email" in plan_query("not getting emails").terms
+    # Without the pair, the words alone rank the other article first.
+    monkeypatch.setattr("search.querying.PAIR_WEIGHT", 0.0)
+    assert kb.query("not getting any emails").paths[0] == "email/quota.md"
+
+
+def test_pairs_do_not_lengthen_an_article(
+    build_kb: Callable[..., KnowledgeBase], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pair term has frequency 0: BM25 sees every article as long as its words make it,
+    so the scores of every other term are what they were without pairs."""
+    with_pairs = build_kb(PAIR_DOCS, name="with-pairs")._generation()
+    monkeypatch.setattr("search.indexing.PAIR_REGIONS", frozenset())
+    without = build_kb(PAIR_DOCS, name="without-pairs")._generation()
+    assert with_pairs.df("pair:get_email") == 1
+    assert without.df("pair:get_email") == 0
+    assert with_pairs.norm.tolist() == without.norm.tolist()
