@@ -151,6 +151,7 @@ def test_highest_level_wins() -> None:
         ("C'est ma webdesigner qui a fait le site", "end-customer"),
         ("How much should I charge my clients for a WordPress site?", "website-design"),
         ("Could your developers build us a members area?", "custom-code"),
+        ("Can you build me a new website for my bakery?", "website-design"),
         ("The Astra theme options page is blank, please help fix it", "third-party-plugin"),
         ("Our hosting company is you, right? The site is down", None),
         ("How much should I pay for more disk space?", None),
