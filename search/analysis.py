@@ -62,6 +62,7 @@ DATA_DIR = Path(__file__).parent
 SYNONYMS_FILE = DATA_DIR / "synonyms.yml"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 FILLER_WORDS_FILE = DATA_DIR / "filler_words.txt"
+WORD_FORMS_FILE = DATA_DIR / "word_forms.txt"
 
 #: Bumped by hand when the pipeline's code or what it indexes changes meaning.
 PIPELINE_VERSION = "7"
@@ -141,7 +142,18 @@ def stem(word: str) -> str:
     """Porter2 stem of an alphabetic ``word``; anything with a digit is left alone."""
     if len(word) < 3 or not word.isalpha():
         return word
-    return str(_porter2(word))
+    return str(_porter2(_word_forms().get(word, word)))
+
+
+@functools.cache
+def _word_forms() -> dict[str, str]:
+    """Irregular form -> base form, from :data:`WORD_FORMS_FILE`."""
+    forms: dict[str, str] = {}
+    for line in WORD_FORMS_FILE.read_text(encoding="utf-8").splitlines():
+        base, *others = line.split("#", 1)[0].split() or [""]
+        for other in others:
+            forms[fold(other)] = fold(base)
+    return forms
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -224,7 +236,7 @@ def _synonym_index() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
 def analysis_fingerprint() -> str:
     """A hash of the pipeline version and its data files."""
     h = hashlib.sha256(PIPELINE_VERSION.encode())
-    for path in (SYNONYMS_FILE, STOPWORDS_FILE):  # filler words are query-only
+    for path in (SYNONYMS_FILE, STOPWORDS_FILE, WORD_FORMS_FILE):  # filler words: query-only
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 

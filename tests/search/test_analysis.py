@@ -172,3 +172,12 @@ def test_pairs_are_neighbouring_words_of_one_line() -> None:
     ]
     assert pair_terms("email") == []
     assert pair_terms("{{ extra.company }} support") == []
+
+
+def test_irregular_forms_share_their_base_form() -> None:
+    """``search/word_forms.txt``: "emails not sent" matches "cannot send email"."""
+    assert terms("sent") == terms("send") == terms("sending")
+    assert terms("paid") == terms("pay")
+    assert terms("forgotten") == terms("forget")
+    # Not a form of "find" here: "404 Not Found".
+    assert terms("found") != terms("find")
