@@ -105,7 +105,18 @@ SETS: dict[str, Path] = {
     # A fifth blind set (2026-12-03): writers JA and JB, tuning (breadth edge cases).
     "tune (J) queries": BLIND / "tune-j-queries.jsonl",
     "tune (J) tickets": BLIND / "tune-j-tickets.jsonl",
+    # A sixth blind set (2026-12-03, `brief-k.md`): KC for tuning, KD never read.
+    "tune (K) queries": BLIND / "tune-k-queries.jsonl",
+    "tune (K) tickets": BLIND / "tune-k-tickets.jsonl",
+    "fresh (KD) queries": BLIND / "fresh-kd-queries.jsonl",
+    "fresh (KD) tickets": BLIND / "fresh-kd-tickets.jsonl",
     "held-out queries (2nd session)": HELDOUT,
+    # Secrets only (texts with the values marked, and look-alikes): the detector alone.
+    "tune (G) secrets": BLIND / "tune-g-secrets.jsonl",
+    "tune (I) secrets": BLIND / "tune-i-secrets.jsonl",
+    "tune (J) secrets": BLIND / "tune-j-secrets.jsonl",
+    "tune (K) secrets": BLIND / "tune-k-secrets.jsonl",
+    "fresh (KB) secrets": BLIND / "fresh-kb-secrets.jsonl",
 }
 
 
@@ -288,6 +299,29 @@ def _print_policy(rows: Sequence[Mapping[str, Any]], scores: PolicyScores) -> No
     )
 
 
+def _print_secrets(title: str, path: Path) -> None:
+    """The secret detector on a secrets-only set: texts found, values left in the masked
+    text, look-alikes flagged."""
+    import json
+
+    from kb_text.secrets import find_secrets, mask_secrets
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    with_secret = [r for r in rows if r["contains_secret"]]
+    found = [r for r in with_secret if find_secrets(r["text"])]
+    values = [(r, v) for r in found for v in r.get("secret_values") or ()]
+    leaked = [1 for r, v in values if v in mask_secrets(r["text"])]
+    alarms = [r for r in rows if not r["contains_secret"] and find_secrets(r["text"])]
+    print(f"\n{title}")
+    print(
+        f"{'detector':<22} secrets recall {len(found) / max(len(with_secret), 1):.3f} "
+        f"({len(found)}/{len(with_secret)} texts), values masked "
+        f"{len(values) - len(leaked)}/{len(values)}, false alarms "
+        f"{len(alarms) / max(len(rows) - len(with_secret), 1):.3f} "
+        f"({len(alarms)}/{len(rows) - len(with_secret)})"
+    )
+
+
 #: Sets whose items nobody reads: --misses never lists them.
 UNTOUCHED = ("holdout", "fresh", "held-out")
 
@@ -298,6 +332,9 @@ def _run_sets(
     """Scores every engine on each labelled set and prints the tables."""
     for label in labels:
         path = SETS[label]
+        if label.endswith(" secrets"):
+            _print_secrets(f"{label} ({path.relative_to(REPO.parent)})", path)
+            continue
         rows = load_labelled(path)
         tickets = "subject" in rows[0]
         results: dict[str, Scores] = {}
