@@ -16,6 +16,10 @@ The detectors work on classes of disclosure, not on examples:
   on the lines after "login details:";
 - a password set in pasted configuration (wp-config's ``define('DB_PASSWORD', …)``, an
   ``.env`` line) and a passphrase in quotes;
+- a password spelled out as over the phone (NATO words, "capital T", digits and symbols
+  named), a passphrase announced as one ("three words: ..."), the cells of a table's
+  password column (Markdown, CSV), the other values of a credentials list, and every
+  copy of a value once found;
 - Support PINs next to the word PIN, also written with spaces or dots (``48 31 27``);
 - tokens by their shape: cPanel API tokens, bearer and basic headers, JWTs, AWS access
   keys and secret keys, vendor tokens (GitHub, GitLab, Slack, Stripe);
@@ -29,6 +33,7 @@ weak", a masked ``********``) are not disclosures.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -118,14 +123,14 @@ _PIN_WORD = re.compile(
 # A PIN as digits, possibly grouped with spaces, dots or dashes: 482913, 48 29 13, 48.29.13,
 # or broken across a line by a phone's wrapping.
 # Grouped first: "8042 19" is one PIN, not "8042" with "19" left over.
-_PIN_VALUE = r"\d{1,4}(?:(?:[ .\-]|\n)\d{1,4}){1,7}|\d{4,8}"
+_PIN_VALUE = r"\d{1,4}(?:(?:[ .\-·•]|\n)\d{1,4}){1,7}|\d{4,8}"
 _PIN_DIRECT = re.compile(
     rf"\b(?:support[\s-]+)?pin(?:\s+(?:code|number|no\.?))?\s*(?:is|was|=|:|#|-|lautet|ist|est|es|é|är|là|wynosi)?\s*(?:is\s+)?(?:now\s+)?(?P<secret>{_PIN_VALUE})(?![\d.,/:-]*\d)",
     re.IGNORECASE,
 )
 # Not when more digits follow: a phone number ("910 55 73 28", "+91 70423 18856").
 _DIGITS = re.compile(
-    r"(?<![#+\d\w.,/:-])(?<!\d[ .])(?P<secret>\d{5,8}|\d{2,3}(?:[ .]\d{2,3}){1,3}|\d(?:(?:\s*[.\-]\s*|\s)\d){3,7})(?![\d\w/:-]|[.,]\w|[ .]\d|\s*(?:rows|gb|mb|kb|%|ms|s\b|min|days?|hours?|times))",  # noqa: E501
+    r"(?<![#+\d\w.,/:-])(?<!\d[ .])(?P<secret>\d{5,8}|\d{2,3}(?:[ .]\d{2,3}){1,3}|\d(?:(?:\s*[.\-·•]\s*|\s)\d){3,7})(?![\d\w/:-]|[.,]\w|[ .]\d|\s*(?:rows|gb|mb|kb|%|ms|s\b|min|days?|hours?|times))",  # noqa: E501
     re.IGNORECASE,
 )
 # A PIN read out in words, in the customer's language, or digits and words mixed
@@ -158,13 +163,17 @@ _NOT_A_PIN = re.compile(
     r"\b(?:ticket|order|invoice|case|id|number|no|phone|account|reference|ref|port|error|code|line|version|build|pid|uid)\s*(?:is|was|:|#|no\.?|number)?\s*$",
     re.IGNORECASE,
 )
+_LABELLED_NUMBER = re.compile(
+    r"\b(?:ticket|order|invoice|case|reference|ref|tracking)\s*(?:#|no\.?|nr\.?|number)(?:\s+[^\s\d]+){0,6}\s*(?:is|was|=|:)?\s*$",
+    re.IGNORECASE,
+)
 
 # -- passwords ---------------------------------------------------------------------------
 
 # The word for password in the languages customers write in (after NFKC and case folding).
 _PASSWORD_WORD = (
     r"(?:passwords?|passwd|passwort|kennwort|passcode|passphrase|pass|pwd|pword|pw|p/w"
-    r"|contrase[nñ]a|clave|mot\s+de\s+passe|mdp|senha|wachtwoord|parola|has[lł]o|heslo"
+    r"|contrase[nñ]a|clave|mot\s+de\s+passe|mdp|senha|wachtwoord|parola(?:m|s[ıi]|n[ıi]z)?|has[lł]o|heslo"
     r"|l[oö]senord(?:et)?|salasana|[sş]ifre(?:m|si|niz|n)?|kata\s+sandi|sandi|m[ậa]t\s+kh[ẩa]u"
     r"|jelsz[oó]|пароль|парол[ьяи]|كلمة\s+(?:المرور|السر))"
 )
@@ -236,6 +245,12 @@ _USER_THEN_PASSWORD = re.compile(
     rf"\b(?:user(?:name)?|usuario|utilisateur|benutzer(?:name)?|login|логин|kullan[ıi]c[ıi]\s+ad[ıi])\s*:?\s*[^\s,;]+\s*[,;]?\s*{_PW}\s*:?\s*['\"“‘«]?(?P<secret>[^\s,;'\"”’»]+)",
     re.IGNORECASE,
 )
+# Described first, then given after a comma: "the password is the usual one, hagelslag",
+# "the password is just our street and house number, birchwood14".
+_PASSWORD_DESCRIBED = re.compile(
+    rf"{_PW}{_PASSWORD_OBJECT}\s*(?:{_IS})[^\n.!?,]{{1,80}},\s*['\"“‘«]?(?P<secret>[^\s,;'\"”’».!?]+)",
+    re.IGNORECASE,
+)
 # Asked for in a question, given alone on the next line (a chat or phone call retold).
 _PASSWORD_NEXT_LINE = re.compile(
     rf"{_PW}[^\n]{{0,80}}[?？]\s*\n[ \t]*(?P<secret>[^\s]{{6,64}})[ \t]*(?:\n|$)", re.IGNORECASE
@@ -265,6 +280,49 @@ _PANEL_PAIR = re.compile(
     r"\b(?:whm|cpanel|webmail|ftp|sftp|wp-admin|wordpress)\b[^\n:]{0,40}:\s*[^\s/]+\s*/\s*(?P<secret>[^\s/]+)(?:\s|$)",
     re.IGNORECASE,
 )
+# Any label, then "user / password" on one line ("Panel admina: admin / Sztorm#Baltyk9"):
+# only a value that reads as a password wherever it stands.
+_LABELLED_PAIR = re.compile(
+    r"(?:^|(?<=[.!?] ))[^\n:.!?]{1,40}:[ \t]*[^\s/:]+[ \t]*/[ \t]*"
+    r"(?P<secret>[^\s/]+?)[.,;]?(?=\s|$)",
+    re.MULTILINE,
+)
+# A passphrase announced as one, after a colon at the end of the line: "my password is a
+# little phrase: quatre chats bleus", "three words with dashes between: velvet-otter-canyon".
+_PASSPHRASE_ANNOUNCED = re.compile(
+    rf"(?:{_PW}|log\s*-?in\b)[^\n]{{0,160}}?\b(?:phrase|passphrase|words|mots|palabras|palavras"
+    r"|w[öo]rter|woorden|s[łl]owa|parole|kelime\w*|слов\w*)\b[^\n:]{0,80}:[ \t]*"
+    r"(?P<secret>[^\s:][^\n:]{2,60}?)[ \t]*(?:\n|$)",
+    re.IGNORECASE,
+)
+_LOGIN_WORD = re.compile(r"\blog\s*-?in\b", re.IGNORECASE)
+# A password spelled out, as read over the phone: NATO words, "capital T", single letters,
+# digits and symbols named ("Papa Romeo India Seven Seven Hotel", "capital T, i, d, e,
+# hash, 8, 8"). Taken after a credential word only.
+_NATO = (
+    "alfa|alpha|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliett?|kilo|lima|mike"
+    "|november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiske?y|x-?ray|yankee|zulu"
+)
+_SPELLED_ITEM = (
+    rf"(?:(?:capital|upper(?:\s*case)?|lower(?:\s*case)?|small|big)\s+)?(?:{_NATO}|[a-z0-9])"
+    r"|zero|one|two|three|four|five|six|seven|eight|nine|hash|dash|hyphen|underscore|dot"
+    r"|star|asterisk|dollar|percent|plus|slash|at(?:\s+sign)?|exclamation(?:\s+mark)?"
+)
+_SPELLED = re.compile(
+    rf"(?<![\w-])(?:(?:{_SPELLED_ITEM})[ \t]*[,\-]?[ \t]+){{4,30}}(?:{_SPELLED_ITEM})(?![\w-])",
+    re.IGNORECASE,
+)
+_SPELLED_LETTER = re.compile(
+    rf"\b(?:{_NATO}|capital|upper|lower|small|big)\b|(?<!\w)[a-z](?!\w)", re.IGNORECASE
+)
+# A token written in groups of four, as cPanel shows its API tokens (32 characters).
+_GROUPED_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9])(?P<secret>[A-Z0-9]{4}(?:[ -][A-Z0-9]{4}){7})(?![A-Za-z0-9]|[ -][A-Z0-9])"
+)
+# A table whose header names a password column (Markdown, CSV, tab- or semicolon-
+# separated): the cells of that column in the rows below it.
+_TABLE_SEPARATORS = ("|", "\t", ";", ",")
+
 # Words that announce credentials: the sentences after them may hold the value.
 _CREDENTIAL_CONTEXT = re.compile(
     rf"(?:{_PASSWORD_WORD_CJK}|(?<![\w-])(?:{_PASSWORD_WORD}|login\s+(?:details|info|information|data)|credentials"
@@ -316,6 +374,8 @@ _NOT_SECRETS = frozenset(
     strength complexity requirements protection recovery reminder hint prompts dialog
     window expiry expires expiration rules rule length characters entered typed
     incorrecta incorrecto falsch faux errado onjuist неверный
+    just simply only basically literally une un le la les el los las ein eine der die das
+    uma um een het
     """.split()
 )
 _MASKED = re.compile(
@@ -342,6 +402,9 @@ _CODE_CALL = re.compile(r"[A-Za-z_]{3,}\(")
 _REPLY_LINE = re.compile(r"^\d{3}-[A-Za-z]")
 # A hexadecimal code as programs print their errors: 0x800CCC92.
 _HEX_CODE = re.compile(r"^0x[0-9a-f]+$", re.IGNORECASE)
+_SHORTCUT = re.compile(
+    r"^(?:ctrl|control|cmd|command|alt|option|shift|strg|win|super)\+", re.IGNORECASE
+)
 _VERSIONISH = re.compile(r"^\d+(?:\.\d+)+$|^v?\d+(?:\.\d+){1,3}[a-z]?$", re.IGNORECASE)
 
 
@@ -385,6 +448,7 @@ def _is_value(token: str) -> bool:
         or _REPLY_LINE.match(token)  # a server's reply line: 220-This server ...
         or token.lower() in _PRODUCT_NAMES
         or token.startswith(("/", "~", "$", "%", "(", "[", "--", "&", "?", "#"))
+        or _SHORTCUT.match(token)
     ):
         return False
     return not (_VERSIONISH.match(token) or _HEX_CODE.match(token))
@@ -542,6 +606,38 @@ def _normalised(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), origin
 
 
+def _table_cells(text: str, at_words: list[int]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each cell under a table header that names a password column
+    (``at_words``: where the word password stands)."""
+    if not at_words:
+        return
+    lines = text.split("\n")
+    offsets = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    headers = sorted({bisect.bisect_right(offsets, w) - 1 for w in at_words})
+    for i in headers:
+        header = lines[i]
+        sep = next((c for c in _TABLE_SEPARATORS if header.count(c) >= 2), None)
+        if sep is None:
+            continue
+        names = [c.strip().strip("*_`") for c in header.split(sep)]
+        column = next((k for k, c in enumerate(names) if _PW_RE.fullmatch(c)), None)
+        if column is None:
+            continue
+        for j in range(i + 1, min(len(lines), i + 200)):
+            row = lines[j]
+            cells = row.split(sep)
+            if len(cells) != len(names):
+                break
+            if set(row.strip()) <= set("|-: +"):
+                continue  # a Markdown table's rule line
+            position = offsets[j] + sum(len(c) + 1 for c in cells[:column])
+            cell = cells[column]
+            value = cell.strip()
+            if value and _is_value(value.split()[0]) and value.lower() not in _NOT_SECRETS:
+                start = position + (len(cell) - len(cell.lstrip()))
+                yield start, start + len(value)
+
+
 def find_secrets(text: str) -> list[SecretFinding]:
     """Find the secrets in ``text``, in order of position, without overlaps.
 
@@ -648,7 +744,29 @@ def _find_secrets(text: str) -> list[SecretFinding]:
     for m in _PANEL_PAIR.finditer(norm):
         if _is_secretish(m.group("secret"), delimited=False):
             add("password", m.start("secret"), m.end("secret"))
-    tried = (_PASSWORD_WORDS_COLON, _PASSWORD_TRY, _PASSWORD_TRY_AFTER, _PASSWORD_NEXT_LINE)
+    for m in _LABELLED_PAIR.finditer(norm):
+        if _is_password_like(m.group("secret")) and not mention(m.start()):
+            add("password", m.start("secret"), m.end("secret"))
+    logins = [m.start() for m in _LOGIN_WORD.finditer(norm)]
+    for start in sorted({*at_words, *logins}):
+        phrase = _PASSPHRASE_ANNOUNCED.match(norm, start)
+        if phrase is None or mention(start):
+            continue
+        if _is_value(phrase.group("secret").split()[0].strip(".,!?")):
+            add("password", phrase.start("secret"), phrase.end("secret"))
+    for m in _GROUPED_TOKEN.finditer(norm):
+        joined = re.sub(r"[ -]", "", m.group("secret"))
+        if any(c.isdigit() for c in joined) and re.search(r"[G-Z]", joined):
+            add("api_token", m.start("secret"), m.end("secret"))
+    for start, end in _table_cells(norm, at_words):
+        add("password", start, end)
+    tried = (
+        _PASSWORD_WORDS_COLON,
+        _PASSWORD_TRY,
+        _PASSWORD_TRY_AFTER,
+        _PASSWORD_NEXT_LINE,
+        _PASSWORD_DESCRIBED,
+    )
     listed = _USER_THEN_PASSWORD.finditer(norm) if at_words else iter(())
 
     def add_tried(m: re.Match[str], group: str) -> None:
@@ -690,6 +808,16 @@ def _find_secrets(text: str) -> list[SecretFinding]:
             if not _followed_by_host(norm, m.end()):
                 add("password", m.start(), m.start() + len(token.rstrip(".,;:?)")))
 
+    spelled_from = -1
+    for word in at_words:
+        # A spelled password starts within the context after the word.
+        for head in _SPELLED.finditer(norm, max(word, spelled_from), word + _CONTEXT_AFTER):
+            spelled = _SPELLED.match(norm, head.start())  # the whole run, past the window
+            if spelled is None:
+                continue
+            spelled_from = spelled.end()
+            if len(_SPELLED_LETTER.findall(spelled.group(0))) >= 3:
+                add("password", spelled.start(), spelled.end())
     for m in _PIN_DIRECT.finditer(norm):
         start, end = m.start("secret"), m.end("secret")
         if not 4 <= sum(c.isdigit() for c in m.group("secret")) <= 8:
@@ -706,7 +834,8 @@ def _find_secrets(text: str) -> list[SecretFinding]:
         window_start = max(0, pin.start() - 60)
         window = norm[window_start : pin.end() + _PIN_AFTER]
         for m in _DIGITS.finditer(window):
-            if _NOT_A_PIN.search(window[: m.start("secret")]):
+            before = window[: m.start("secret")]
+            if _NOT_A_PIN.search(before) or _LABELLED_NUMBER.search(before[-80:]):
                 continue
             digits = re.sub(r"\D", "", m.group("secret"))
             if not 4 <= len(digits) <= 8:
@@ -738,8 +867,65 @@ def _find_secrets(text: str) -> list[SecretFinding]:
         ):
             add("card_number", m.start(), m.end())
 
+    for start, end in _list_siblings(norm, [f for f in found if f.type == "password"]):
+        add("password", start, end)
+    # A password given twice ("same as the email one, rainyafternoon"): every copy.
+    given = {norm[f.start : f.end] for f in found if f.type == "password" and origin is None}
+    given = {v for v in given if len(v) >= 6 and not any(c.isspace() for c in v)}
+    if given:
+        for m in _TOKEN.finditer(norm):
+            token = m.group(0).rstrip(".,;:?!)")
+            if token in given:
+                add("password", m.start(), m.start() + len(token))
+
     found.sort(key=lambda f: f.start)
     return found
+
+
+# A line of a credentials list: "2. tuinhuis-devries   -   sunflower tractor",
+# "Webmail: ann / Copper!Finch39": a name, a separator, the value to the end of the line.
+_LIST_LINE = re.compile(
+    r"(?P<head>[^\n]*?\S)(?P<sep>[ \t]+[-–—/|:][ \t]+|\t+)(?P<value>\S[^\n]{0,60}?)[ \t]*$"
+)
+
+
+_LIST_LINE_MAX = 160
+
+
+def _list_siblings(text: str, passwords: list[SecretFinding]) -> Iterator[tuple[int, int]]:
+    """The values of the lines next to a password that ends a list line: the same list's
+    other credentials, even when they read as ordinary words ("sunflower tractor")."""
+    for f in passwords:
+        line_start = text.rfind("\n", 0, f.start) + 1
+        line_end = text.find("\n", f.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - line_start > _LIST_LINE_MAX:
+            continue  # prose, not a line of a list
+        m = _LIST_LINE.match(text, line_start, line_end)
+        if m is None or m.start("value") != f.start:
+            continue
+        sep = m.group("sep").strip() or "\t"
+        for step in (-1, 1):
+            start, end = line_start, line_end
+            while True:
+                if step < 0:
+                    if start == 0:
+                        break
+                    end = start - 1
+                    start = text.rfind("\n", 0, end) + 1
+                else:
+                    if end >= len(text):
+                        break
+                    start = end + 1
+                    end = text.find("\n", start)
+                    end = len(text) if end < 0 else end
+                short = end - start <= _LIST_LINE_MAX
+                sibling = _LIST_LINE.match(text, start, end) if short else None
+                if sibling is None or (sibling.group("sep").strip() or "\t") != sep:
+                    break
+                value = sibling.group("value")
+                if _is_value(value.split()[0]) and value.lower() not in _NOT_SECRETS:
+                    yield sibling.start("value"), sibling.end("value")
 
 
 def mask_secrets(text: str, findings: list[SecretFinding] | None = None) -> str:

@@ -18,6 +18,22 @@ from search.deflect import suggest
 TOKEN = "7QK2MXD9RL0B4VZ1HC6TNWFY3JPE58AX"
 
 DISCLOSURES = [
+    # Written after the sixth blind round (tune-k): spelled out, described, tabled, listed.
+    (
+        "the password, as my son read it out: Kilo Echo Seven Lima Bravo Dash Two",
+        "password",
+        "Kilo Echo Seven Lima",
+    ),
+    ("wachtwoord is de oude, zeilboot88", "password", "zeilboot88"),
+    (
+        "mon mot de passe est une phrase simple : trois poules rouges",
+        "password",
+        "trois poules rouges",
+    ),
+    ("cPanel parolam: Kestane*19", "password", "Kestane*19"),
+    ("Backoffice: shopadmin / Mint&Crow44", "password", "Mint&Crow44"),
+    ("the support pin is 5·2·8·1·9·4", "support_pin", "5·2·8·1·9·4"),
+    ("my API token with spaces: K4WD 8XNR 2PLT 7QHZ 3MFC 6YVB 1JGE 9SAT", "api_token", "K4WD 8XNR"),
     ("my password is hunter22", "password", "hunter22"),
     ("Password: Winter-Sun-9", "password", "Winter-Sun-9"),
     ("the mailbox pass is tulip77", "password", "tulip77"),
@@ -195,6 +211,9 @@ DISCLOSURES = [
 ]
 
 HARMLESS = [
+    "the page still shows old colours, I tried Ctrl+F5 and a private window",
+    "I don't have the PIN for my new SIM yet. Order # for the plan was 550913",
+    "Password | Status\n---|---\n******** | reset\n[removed] | reset",
     "I forgot my password",
     "please reset the password of info@",
     "my password is incorrect, it says",
@@ -283,10 +302,18 @@ def test_disclosures_are_found_and_masked(text: str, kind: str, secret: str) -> 
 
 
 @pytest.mark.parametrize(
-    ("name", "misses", "leaks_allowed"), [("tune-g", 1, 0), ("tune-i", 0, 0), ("tune-j", 6, 4)]
+    ("name", "misses", "leaks_allowed", "alarms_allowed"),
+    [
+        ("tune-g", 1, 0, 0),
+        ("tune-i", 0, 0, 0),
+        ("tune-j", 6, 2, 0),
+        ("tune-k", 0, 0, 0),
+        # Never read (writer KB, the tune-k brief): scored only.
+        ("fresh-kb", 2, 0, 1),
+    ],
 )
 def test_a_blind_set_of_disclosures_and_look_alikes(
-    name: str, misses: int, leaks_allowed: int
+    name: str, misses: int, leaks_allowed: int, alarms_allowed: int
 ) -> None:
     # Texts by writers who never saw this detector (bench/data): 150 (G), 100 (IS) and 160
     # (JT, JU), tuned on. Where a writer marked the values, none may be left in the masked
@@ -302,7 +329,8 @@ def test_a_blind_set_of_disclosures_and_look_alikes(
         if r["id"] not in missed
         and any(v in mask_secrets(r["text"]) for v in r.get("secret_values", []))
     ]
-    assert len(missed) <= misses and not alarms and len(leaks) <= leaks_allowed, (
+    within = len(missed) <= misses and len(alarms) <= alarms_allowed
+    assert within and len(leaks) <= leaks_allowed, (
         missed,
         alarms,
         leaks,
