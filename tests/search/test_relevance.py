@@ -76,6 +76,11 @@ SETS: dict[str, tuple[Path | None, float, float]] = {
     # The fifth blind set: JA and JB, tuned on.
     "tune (J) queries": (BLIND / "tune-j-queries.jsonl", 0.92, 0.88),
     "tune (J) tickets": (BLIND / "tune-j-tickets.jsonl", 0.92, 0.86),
+    # The sixth blind set: KC tuned on, KD never read.
+    "tune (K) queries": (BLIND / "tune-k-queries.jsonl", 0.92, 0.90),
+    "tune (K) tickets": (BLIND / "tune-k-tickets.jsonl", 0.94, 0.88),
+    "fresh (KD) queries": (BLIND / "fresh-kd-queries.jsonl", 0.95, 0.89),
+    "fresh (KD) tickets": (BLIND / "fresh-kd-tickets.jsonl", 0.94, 0.88),
 }
 TICKET_SETS = [name for name in SETS if "tickets" in name]
 

@@ -119,6 +119,21 @@ FLOORS: dict[str, dict[str, float]] = {
         "scope recall": 0.95,
         "secret recall": 1.00,
     },
+    "tune-k": {
+        "priority exact": 0.93,
+        "priority acceptable": 0.98,
+        "scope precision": 0.95,
+        "scope recall": 0.95,
+        "secret recall": 1.00,
+    },
+    # Never read; one in-scope ticket of eight flagged taken for out of scope.
+    "fresh-kd": {
+        "priority exact": 0.88,
+        "priority acceptable": 0.92,
+        "scope precision": 0.85,
+        "scope recall": 0.95,
+        "secret recall": 1.00,
+    },
 }
 #: Secret warnings on tickets without a secret, and in-scope tickets left with no
 #: article: at most these.
